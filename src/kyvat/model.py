@@ -1,0 +1,314 @@
+"""The collection model: frozen dataclasses that every stage reads.
+
+No I/O here. `records` builds these from the files on disk; `privacy.to_public` makes the copy that
+publishing stages (iiif, search, site) are allowed to see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+LANGUAGES = ("vi", "en")
+
+OBJECT_TYPES = (
+    "letter", "diary", "photograph", "certificate", "document", "uniform", "medal",
+    "personal_item", "weapon_part", "audio", "video", "other",
+)
+# Object types shown as a book (IIIF behavior "paged").
+PAGED_TYPES = ("letter", "diary", "document", "certificate")
+ACQUISITION_METHODS = ("gift", "loan", "copy")
+PERSON_KINDS = ("martyr", "veteran", "relative", "donor", "witness")
+PERSON_ROLES = ("owner", "author", "recipient", "depicted", "subject", "speaker")
+CONDITION_GRADES = ("good", "fair", "poor", "fragile")
+VISIBILITIES = ("public", "restricted")
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp")
+AUDIO_EXTENSIONS = (".mp3", ".m4a")
+VIDEO_EXTENSIONS = (".mp4", ".webm")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A value in Vietnamese and English; a bare string in a record is Vietnamese."""
+
+    vi: str = ""
+    en: str = ""
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, falling back to the other language rather than showing nothing."""
+        return (self.en or self.vi) if lang == "en" else (self.vi or self.en)
+
+    def __bool__(self) -> bool:
+        return bool(self.vi or self.en)
+
+    def as_dict(self) -> dict[str, str]:
+        return {lang: getattr(self, lang) for lang in LANGUAGES if getattr(self, lang)}
+
+
+@dataclass(frozen=True)
+class Date:
+    """A date as written on the source plus its machine form in EDTF (e.g. `1968~`, `1972-03/1972-05`)."""
+
+    text: str
+    edtf: str = ""
+    lower: dt.date | None = None  # earliest day the EDTF admits
+    upper: dt.date | None = None  # latest day the EDTF admits
+
+    @property
+    def year(self) -> int | None:
+        return self.lower.year if self.lower else None
+
+    @property
+    def decade(self) -> int | None:
+        return (self.lower.year // 10) * 10 if self.lower else None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place as written (old administrative names kept) plus an optional current unit."""
+
+    text: str
+    current: str = ""
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    person: str  # a person id (the file stem under people/)
+    role: str
+
+
+@dataclass(frozen=True)
+class Dimensions:
+    height: float | None = None  # cm
+    width: float | None = None  # cm
+    depth: float | None = None  # cm
+    weight: float | None = None  # g
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.height, self.width, self.depth, self.weight))
+
+
+@dataclass(frozen=True)
+class Acquisition:
+    method: str  # gift | loan | copy
+    date: Date | None = None
+    donor: str | None = None  # a person id
+    receipt_no: str = ""  # private
+    loan_until: dt.date | None = None  # loans only
+    original_held_by: Text = Text()  # copies only: who keeps the original
+    terms: Text = Text()  # private
+
+
+@dataclass(frozen=True)
+class ConditionCheck:
+    grade: str
+    note: Text = Text()
+    checked: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    grade: str
+    note: Text = Text()
+    checked: dt.date | None = None
+    history: tuple[ConditionCheck, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rights:
+    uri: str
+    attribution: Text = Text()
+    publish_consent: bool = True
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One master file of an object, in display order."""
+
+    file: str  # file name inside objects/{id}/scans/
+    label: Text = Text()
+    sha256: str = ""  # recorded at ingest; fixity is checked against it
+    transcript: str = ""  # page transcription, read from transcripts/{stem}.txt
+    transcript_source: str = ""  # "manual" | "ocr" | "" (no transcript)
+    line: int | None = None  # where the scan is named in record.yaml, for messages
+
+    @property
+    def kind(self) -> str:
+        ext = "." + self.file.rsplit(".", 1)[-1].lower() if "." in self.file else ""
+        if ext in AUDIO_EXTENSIONS:
+            return "audio"
+        if ext in VIDEO_EXTENSIONS:
+            return "video"
+        return "image"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from, so a message can name the file and the line of a field."""
+
+    path: str  # relative to the collection root, with forward slashes
+    lines: Mapping[str, int] = field(default_factory=dict)  # dotted field path -> 1-based line
+
+    def line(self, field_path: str = "") -> int | None:
+        while field_path:
+            if field_path in self.lines:
+                return self.lines[field_path]
+            field_path = field_path.rpartition(".")[0]
+        return self.lines.get("")
+
+
+@dataclass(frozen=True)
+class Artifact:
+    id: str
+    title: Text
+    object_type: str
+    source: Source
+    description: Text = Text()
+    history: Text = Text()
+    count: int = 1
+    materials: Text = Text()
+    dimensions: Dimensions = Dimensions()
+    date: Date | None = None
+    places: tuple[Place, ...] = ()
+    people: tuple[PersonLink, ...] = ()
+    acquisition: Acquisition | None = None
+    condition: Condition | None = None
+    rights: Rights | None = None
+    visibility: str = "public"
+    scans: tuple[Scan, ...] = ()
+    keywords: tuple[str, ...] = ()
+    location: Mapping[str, Any] = field(default_factory=dict)  # private
+    private: Mapping[str, Any] = field(default_factory=dict)  # private_notes, valuation, private_fields
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == "public"
+
+    @property
+    def paged(self) -> bool:
+        return self.object_type in PAGED_TYPES and len(self.scans) > 1
+
+
+@dataclass(frozen=True)
+class Death:
+    date: Date | None = None
+    place: Place | None = None
+    circumstance: Text = Text()
+
+
+@dataclass(frozen=True)
+class Burial:
+    cemetery: str = ""
+    plot: str = ""
+    row: str = ""
+    grave: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.cemetery or self.plot or self.row or self.grave)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    person: str  # a person id
+    relation: Text
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str  # the slug, which is the file stem
+    kind: str
+    name: str
+    source: Source
+    aliases: tuple[str, ...] = ()
+    gender: str = ""
+    birth: Date | None = None
+    hometown: Place | None = None
+    enlistment: Date | None = None
+    rank: Text = Text()
+    position: Text = Text()
+    unit: Text = Text()
+    conflict: Text = Text()
+    death: Death | None = None
+    burial: Burial = Burial()
+    relationships: tuple[Relationship, ...] = ()
+    biography: Text = Text()
+    sources: tuple[str, ...] = ()
+    publish_name: bool = False
+    contact: Mapping[str, Any] = field(default_factory=dict)  # private
+    private: Mapping[str, Any] = field(default_factory=dict)  # private_notes, private_fields
+
+
+@dataclass(frozen=True)
+class Exhibition:
+    slug: str
+    title: Text
+    source: Source
+    summary: Text = Text()
+    objects: tuple[str, ...] = ()  # object ids in display order
+    order: int = 0
+    featured: bool = False
+    body: Text = Text()  # Markdown; `{{object ID}}` alone on a line embeds an object
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: Text
+    source: Source
+    body: Text = Text()  # Markdown
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: Text
+    homepage: str = ""
+    logo: str = ""  # path inside the collection (e.g. assets/logo.png) or an absolute URL
+
+
+@dataclass(frozen=True)
+class Config:
+    """The house, from kyvat.yaml."""
+
+    name: Text
+    base_url: str
+    source: Source
+    short_name: Text = Text()
+    description: Text = Text()
+    languages: tuple[str, ...] = LANGUAGES
+    accession_pattern: str = "AB-{year}-{seq:04d}"
+    rights: str = "http://rightsstatements.org/vocab/InC-EDU/1.0/"
+    attribution: Text = Text()
+    provider: Provider | None = None
+    contact: Mapping[str, str] = field(default_factory=dict)  # the house's public contact
+    private_fields: tuple[str, ...] = ()
+    sample: bool = False  # marks bundled sample data with fictional people
+    max_image_pixels: int = 200_000_000  # decompression-bomb limit for scans
+    tile_size: int = 512
+    jpeg_quality: int = 85
+
+
+@dataclass(frozen=True)
+class Collection:
+    config: Config
+    root: str  # the collection folder, as given; stages that read masters join onto it
+    objects: tuple[Artifact, ...] = ()  # sorted by id
+    people: tuple[Person, ...] = ()  # sorted by id
+    exhibitions: tuple[Exhibition, ...] = ()  # sorted by (order, slug)
+    pages: tuple[Page, ...] = ()  # sorted by (order, slug)
+
+    def object(self, object_id: str) -> Artifact | None:
+        return next((o for o in self.objects if o.id == object_id), None)
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+    def objects_of(self, person_id: str) -> tuple[Artifact, ...]:
+        """Objects that name this person in `people` or as donor."""
+        return tuple(
+            o for o in self.objects
+            if any(link.person == person_id for link in o.people)
+            or (o.acquisition is not None and o.acquisition.donor == person_id)
+        )

@@ -1,0 +1,72 @@
+"""The one door between the catalogue and anything published: `to_public` drops what must not leave.
+
+Publishing stages (iiif, search, site) are handed only the collection this returns, so a private
+value cannot leak through a template or an index that forgot to filter it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .model import Acquisition, Artifact, Collection, Person
+
+
+def is_named_publicly(person: Person) -> bool:
+    """Martyrs are named by default; every living person only with `publish_name: true`."""
+    return person.publish_name
+
+
+def _public_object(obj: Artifact, named: set[str]) -> Artifact:
+    acq = obj.acquisition
+    if acq is not None:
+        acq = Acquisition(
+            method=acq.method,
+            date=acq.date,
+            donor=acq.donor if acq.donor in named else None,
+            original_held_by=acq.original_held_by,
+            # receipt_no, terms and loan_until are the house's business with the family
+        )
+    consented = obj.rights is None or obj.rights.publish_consent
+    return replace(
+        obj,
+        # without the family's consent to publish images, the object is described but not shown
+        scans=obj.scans if consented else (),
+        people=tuple(link for link in obj.people if link.person in named),
+        acquisition=acq,
+        condition=None,
+        location={},
+        private={},
+    )
+
+
+def _public_person(person: Person, named: set[str]) -> Person:
+    return replace(
+        person,
+        relationships=tuple(r for r in person.relationships if r.person in named),
+        contact={},
+        private={},
+    )
+
+
+def to_public(collection: Collection) -> Collection:
+    """The collection as the public may see it: no restricted object, no private value, no
+    unconsented name."""
+    named = {p.id for p in collection.people if is_named_publicly(p)}
+    objects = tuple(_public_object(o, named) for o in collection.objects if o.is_public)
+    public_ids = {o.id for o in objects}
+    exhibitions = tuple(replace(e, objects=tuple(i for i in e.objects if i in public_ids))
+                        for e in collection.exhibitions)
+    return replace(
+        collection,
+        config=replace(collection.config, private_fields=()),
+        objects=objects,
+        people=tuple(_public_person(p, named) for p in collection.people if p.id in named),
+        exhibitions=exhibitions,
+    )
+
+
+def hidden_names(collection: Collection) -> tuple[str, ...]:
+    """Names that must appear in no output (for leak tests and the build's last check)."""
+    return tuple(p.name for p in collection.people if not is_named_publicly(p)) + tuple(
+        o.title.vi for o in collection.objects if not o.is_public)
+

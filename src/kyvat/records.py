@@ -1,0 +1,662 @@
+"""Read a collection folder into the model, collecting every problem in every file on the way.
+
+Parses, never guesses: a value of the wrong shape becomes a Problem naming file, line and field.
+Cross-record checks (references, duplicates, accession pattern) live in `validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any, Callable
+
+from . import dates
+from .errors import Problem
+from .model import (
+    ACQUISITION_METHODS, CONDITION_GRADES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
+    Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Date, Death,
+    Dimensions, Exhibition, Page, Person, PersonLink, Place, Provider, Relationship, Rights, Scan,
+    Source, Text,
+)
+from .yamlfile import LineDict, LineList, YamlSyntaxError, make_front_matter, make_yaml
+
+CONFIG_FILE = "kyvat.yaml"
+RECORD_FILE = "record.yaml"
+PRIVATE_RECORD_KEYS = ("location", "private_notes", "valuation")
+SCAN_EXTENSIONS_HINT = "jpg, png, tif, webp, mp3, m4a, mp4, webm"
+
+CONFIG_KEYS = (
+    "name", "short_name", "description", "base_url", "languages", "accession_pattern", "rights",
+    "attribution", "provider", "contact", "private_fields", "sample", "max_image_pixels",
+    "tile_size", "jpeg_quality",
+)
+ARTIFACT_KEYS = (
+    "id", "title", "object_type", "description", "history", "count", "materials", "dimensions",
+    "date", "places", "people", "keywords", "acquisition", "condition", "location", "rights",
+    "visibility", "scans", "transcription", "private_notes", "valuation",
+)
+PERSON_KEYS = (
+    "kind", "name", "aliases", "gender", "birth", "hometown", "enlistment", "rank", "position",
+    "unit", "conflict", "death", "burial", "relationships", "biography", "sources", "publish_name",
+    "contact", "private_notes",
+)
+EXHIBITION_KEYS = ("title", "summary", "objects", "order", "featured")
+PAGE_KEYS = ("title", "order")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+class _Reader:
+    """Converts one file's parsed YAML into model values, noting each problem with its line."""
+
+    def __init__(self, path: str, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+        self.lines: dict[str, int] = {}
+
+    def problem(self, field: str, expected: str, found: str = "", line: int | None = None,
+                severity: str = "error", hint: str = "") -> None:
+        self.problems.append(Problem(self.path, field, expected, found, line, severity, hint))
+
+    # -- structure -----------------------------------------------------------------------------
+
+    def mapping(self, data: Any, field: str, line: int | None, keys: tuple[str, ...],
+                required: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> LineDict | None:
+        """Check that `data` is a map with known keys and the required ones; remember key lines."""
+        if not isinstance(data, dict):
+            self.problem(field, "a map of keys", _describe(data), line)
+            return None
+        for key, dup_line in getattr(data, "duplicates", ()):
+            self.problem(self._join(field, str(key)), "each key once", "a second one", dup_line)
+        lines = getattr(data, "lines", {})
+        for key in data:
+            self.lines[self._join(field, str(key))] = lines.get(key, line)
+            if key not in keys and key not in extra:
+                close = difflib.get_close_matches(str(key), keys + extra, n=1, cutoff=0.6)
+                self.problem(self._join(field, str(key)), "a known key", f"unknown key '{key}'",
+                             lines.get(key, line), hint=f"did you mean '{close[0]}'?" if close else "")
+        for key in required:
+            if data.get(key) in (None, "", [], {}):
+                self.problem(self._join(field, key), "a value (required)",
+                             "nothing" if key in data else "no such key", lines.get(key, line))
+        return data
+
+    @staticmethod
+    def _join(prefix: str, key: str) -> str:
+        return f"{prefix}.{key}" if prefix else key
+
+    def line_of(self, data: Any, key: Any, default: int | None = None) -> int | None:
+        return getattr(data, "lines", {}).get(key, getattr(data, "line", None) or default)
+
+    def each(self, data: Any, key: str, field: str, convert: Callable[[Any, str, int | None], Any]) -> tuple:
+        """Convert every item of the list at data[key], skipping the ones with problems."""
+        value = data.get(key)
+        if value is None:
+            return ()
+        line = self.line_of(data, key)
+        if not isinstance(value, list):
+            self.problem(field, "a list", _describe(value), line)
+            return ()
+        item_lines = getattr(value, "lines", [line] * len(value))
+        out = []
+        for index, item in enumerate(value):
+            converted = convert(item, f"{field}[{index}]", item_lines[index])
+            if converted is not None:
+                out.append(converted)
+        return tuple(out)
+
+    # -- scalar values -------------------------------------------------------------------------
+
+    def text(self, value: Any, field: str, line: int | None) -> Text:
+        if value is None:
+            return Text()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return Text(vi=str(value).strip())
+        if isinstance(value, dict):
+            self.mapping(value, field, line, ("vi", "en"))
+            parts = {}
+            for lang in ("vi", "en"):
+                part = value.get(lang)
+                if part is not None and not isinstance(part, (str, int, float)):
+                    self.problem(f"{field}.{lang}", "text", _describe(part), self.line_of(value, lang, line))
+                    part = None
+                parts[lang] = str(part).strip() if part is not None else ""
+            return Text(**parts)
+        self.problem(field, "text or a map {vi: ..., en: ...}", _describe(value), line)
+        return Text()
+
+    def string(self, value: Any, field: str, line: int | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        self.problem(field, "text", _describe(value), line)
+        return ""
+
+    def strings(self, data: Any, key: str, field: str) -> tuple[str, ...]:
+        return tuple(s for s in self.each(data, key, field, self.string) if s)
+
+    def integer(self, value: Any, field: str, line: int | None, default: int) -> int:
+        if value is None:
+            return default
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        self.problem(field, "a whole number", _describe(value), line)
+        return default
+
+    def number(self, value: Any, field: str, line: int | None) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+        self.problem(field, "a number", _describe(value), line)
+        return None
+
+    def boolean(self, value: Any, field: str, line: int | None, default: bool) -> bool:
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.problem(field, "true or false", _describe(value), line)
+        return default
+
+    def choice(self, value: Any, field: str, line: int | None, choices: tuple[str, ...], default: str = "") -> str:
+        if value is None:
+            return default
+        if isinstance(value, str) and value in choices:
+            return value
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+        self.problem(field, "one of " + ", ".join(choices), _describe(value), line,
+                     hint=f"did you mean '{close[0]}'?" if close else "")
+        return default
+
+    def day(self, value: Any, field: str, line: int | None) -> dt.date | None:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.problem(field, "a calendar day YYYY-MM-DD that exists", _describe(value), line)
+        return None
+
+    def date(self, value: Any, field: str, line: int | None) -> Date | None:
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            self.mapping(value, field, line, ("text", "edtf"), required=("text",))
+            text = self.string(value.get("text"), f"{field}.text", self.line_of(value, "text", line))
+            edtf = value.get("edtf")
+            edtf_line = self.line_of(value, "edtf", line)
+            field = f"{field}.edtf"
+        else:
+            text, edtf, edtf_line = None, value, line
+        if isinstance(edtf, dt.date):
+            edtf = edtf.isoformat()[:10]
+        elif isinstance(edtf, int) and not isinstance(edtf, bool):
+            edtf = f"{edtf:04d}"
+        if edtf is None:
+            return Date(text=text or "")
+        if not isinstance(edtf, str):
+            self.problem(field, "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05",
+                         _describe(edtf), edtf_line)
+            return Date(text=text or "")
+        try:
+            lower, upper = dates.make_bounds(edtf.strip())
+        except dates.DateInvalid as exc:
+            self.problem(field, "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05",
+                         f"{_describe(edtf)} ({exc})", edtf_line)
+            return Date(text=text or edtf)
+        return Date(text=text if text else edtf.strip(), edtf=edtf.strip(), lower=lower, upper=upper)
+
+    def place(self, value: Any, field: str, line: int | None) -> Place | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return Place(text=value.strip())
+        if isinstance(value, dict):
+            self.mapping(value, field, line, ("text", "current"), required=("text",))
+            return Place(text=self.string(value.get("text"), f"{field}.text", line),
+                         current=self.string(value.get("current"), f"{field}.current", line))
+        self.problem(field, "a place: text, or {text: ..., current: ...}", _describe(value), line)
+        return None
+
+    def private(self, data: LineDict, keys: tuple[str, ...]) -> dict[str, Any]:
+        return {key: data[key] for key in keys if data.get(key) not in (None, "")}
+
+
+# -- files ---------------------------------------------------------------------------------------
+
+
+def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(rel, "", "a readable file", exc.strerror or str(exc)))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(rel, "", "text encoded as UTF-8 (save the file as UTF-8)",
+                                f"byte 0x{raw[exc.start]:02x} that is not UTF-8", line))
+        return None
+
+
+def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
+    text = _read_text(path, rel, problems)
+    if text is None:
+        return None
+    try:
+        return make_yaml(text)
+    except YamlSyntaxError as exc:
+        problems.append(Problem(rel, "", "valid YAML", exc.message, exc.line))
+        return None
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def read_config(root: Path, problems: list[Problem]) -> Config:
+    rel = CONFIG_FILE
+    path = root / CONFIG_FILE
+    fallback = Config(name=Text(vi=root.name), base_url="http://localhost/", source=Source(rel))
+    if not path.is_file():
+        problems.append(Problem(rel, "", f"the house's settings in {CONFIG_FILE} (run 'kyvat init')",
+                                "no such file"))
+        return fallback
+    data = _read_yaml(path, rel, problems)
+    r = _Reader(rel, problems)
+    if data is None or r.mapping(data, "", 1, CONFIG_KEYS, required=("name", "base_url")) is None:
+        return fallback
+    line = lambda key: r.line_of(data, key)  # noqa: E731
+    base_url = r.string(data.get("base_url"), "base_url", line("base_url"))
+    if base_url and not (base_url.startswith(("http://", "https://")) and base_url.endswith("/")):
+        r.problem("base_url", "an http(s) URL ending in '/'", _describe(base_url), line("base_url"))
+    pattern = r.string(data.get("accession_pattern"), "accession_pattern", line("accession_pattern"))
+    if pattern and "{seq" not in pattern:
+        r.problem("accession_pattern", "a pattern with {seq}, e.g. AB-{year}-{seq:04d}", _describe(pattern),
+                  line("accession_pattern"))
+    provider = None
+    if data.get("provider") is not None:
+        p = r.mapping(data["provider"], "provider", line("provider"), ("name", "homepage", "logo"), ("name",))
+        if p is not None:
+            provider = Provider(name=r.text(p.get("name"), "provider.name", r.line_of(p, "name")),
+                                homepage=r.string(p.get("homepage"), "provider.homepage", r.line_of(p, "homepage")),
+                                logo=r.string(p.get("logo"), "provider.logo", r.line_of(p, "logo")))
+    contact: dict[str, str] = {}
+    if data.get("contact") is not None:
+        c = r.mapping(data["contact"], "contact", line("contact"), ("email", "phone", "address", "hours"))
+        contact = {k: r.string(v, f"contact.{k}", r.line_of(c, k)) for k, v in (c or {}).items()}
+    languages = r.strings(data, "languages", "languages") or ("vi", "en")
+    for lang in languages:
+        if lang not in ("vi", "en"):
+            r.problem("languages", "vi and en", _describe(lang), line("languages"))
+    defaults = Config(name=Text(), base_url="", source=Source(rel))
+    return Config(
+        name=r.text(data.get("name"), "name", line("name")),
+        base_url=base_url or fallback.base_url,
+        source=Source(rel, dict(r.lines)),
+        short_name=r.text(data.get("short_name"), "short_name", line("short_name")),
+        description=r.text(data.get("description"), "description", line("description")),
+        languages=tuple(lang for lang in languages if lang in ("vi", "en")),
+        accession_pattern=pattern or defaults.accession_pattern,
+        rights=r.string(data.get("rights"), "rights", line("rights")) or defaults.rights,
+        attribution=r.text(data.get("attribution"), "attribution", line("attribution")),
+        provider=provider,
+        contact=contact,
+        private_fields=r.strings(data, "private_fields", "private_fields"),
+        sample=r.boolean(data.get("sample"), "sample", line("sample"), False),
+        max_image_pixels=r.integer(data.get("max_image_pixels"), "max_image_pixels", line("max_image_pixels"),
+                                   defaults.max_image_pixels),
+        tile_size=r.integer(data.get("tile_size"), "tile_size", line("tile_size"), defaults.tile_size),
+        jpeg_quality=r.integer(data.get("jpeg_quality"), "jpeg_quality", line("jpeg_quality"), defaults.jpeg_quality),
+    )
+
+
+def _person_link(r: _Reader, value: Any, field: str, line: int | None) -> PersonLink | None:
+    data = r.mapping(value, field, line, ("person", "role"), ("person", "role"))
+    if data is None or not data.get("person") or not data.get("role"):
+        return None
+    return PersonLink(person=r.string(data["person"], f"{field}.person", r.line_of(data, "person")),
+                      role=r.choice(data["role"], f"{field}.role", r.line_of(data, "role"), PERSON_ROLES, "subject"))
+
+
+def _acquisition(r: _Reader, value: Any, line: int | None) -> Acquisition | None:
+    keys = ("method", "date", "donor", "receipt_no", "loan_until", "original_held_by", "terms")
+    data = r.mapping(value, "acquisition", line, keys, ("method",))
+    if data is None:
+        return None
+    ln = lambda key: r.line_of(data, key, line)  # noqa: E731
+    method = r.choice(data.get("method"), "acquisition.method", ln("method"), ACQUISITION_METHODS)
+    acquisition = Acquisition(
+        method=method,
+        date=r.date(data.get("date"), "acquisition.date", ln("date")),
+        donor=r.string(data.get("donor"), "acquisition.donor", ln("donor")) or None,
+        receipt_no=r.string(data.get("receipt_no"), "acquisition.receipt_no", ln("receipt_no")),
+        loan_until=r.day(data.get("loan_until"), "acquisition.loan_until", ln("loan_until")),
+        original_held_by=r.text(data.get("original_held_by"), "acquisition.original_held_by", ln("original_held_by")),
+        terms=r.text(data.get("terms"), "acquisition.terms", ln("terms")),
+    )
+    if method == "loan" and "loan_until" not in data:
+        r.problem("acquisition.loan_until", "the day a loan must go back (required for method: loan)",
+                  "no such key", line)
+    if method == "copy" and not acquisition.original_held_by:
+        r.problem("acquisition.original_held_by", "who keeps the original (required for method: copy)",
+                  "no such key" if "original_held_by" not in data else "nothing", ln("original_held_by"))
+    if method != "loan" and data.get("loan_until") is not None:
+        r.problem("acquisition.loan_until", "loan_until only on loans", f"method '{method}'", ln("loan_until"))
+    return acquisition
+
+
+def _condition_check(r: _Reader, value: Any, field: str, line: int | None) -> ConditionCheck | None:
+    data = r.mapping(value, field, line, ("grade", "note", "checked"), ("grade",))
+    if data is None:
+        return None
+    return ConditionCheck(
+        grade=r.choice(data.get("grade"), f"{field}.grade", r.line_of(data, "grade", line), CONDITION_GRADES),
+        note=r.text(data.get("note"), f"{field}.note", r.line_of(data, "note", line)),
+        checked=r.day(data.get("checked"), f"{field}.checked", r.line_of(data, "checked", line)),
+    )
+
+
+def _condition(r: _Reader, value: Any, line: int | None) -> Condition | None:
+    if value is None:
+        return None
+    data = r.mapping(value, "condition", line, ("grade", "note", "checked", "history"), ("grade",))
+    current = _condition_check(r, {k: v for k, v in data.items() if k != "history"} if data else value,
+                               "condition", line) if data is not None else None
+    if current is None:
+        return None
+    history = r.each(data, "history", "condition.history", lambda v, f, ln: _condition_check(r, v, f, ln))
+    return Condition(current.grade, current.note, current.checked, history)
+
+
+def _rights(r: _Reader, value: Any, line: int | None, config: Config) -> Rights:
+    default = Rights(uri=config.rights, attribution=config.attribution)
+    if value is None:
+        return default
+    data = r.mapping(value, "rights", line, ("uri", "attribution", "publish_consent"))
+    if data is None:
+        return default
+    uri = r.string(data.get("uri"), "rights.uri", r.line_of(data, "uri", line)) or config.rights
+    return Rights(
+        uri=uri,
+        attribution=r.text(data.get("attribution"), "rights.attribution", r.line_of(data, "attribution", line))
+        or config.attribution,
+        publish_consent=r.boolean(data.get("publish_consent"), "rights.publish_consent",
+                                  r.line_of(data, "publish_consent", line), True),
+    )
+
+
+def _scan_entry(r: _Reader, value: Any, field: str, line: int | None) -> Scan | None:
+    if isinstance(value, str):
+        return Scan(file=value.strip(), line=line)
+    data = r.mapping(value, field, line, ("file", "label", "sha256"), ("file",))
+    if data is None or not data.get("file"):
+        return None
+    return Scan(file=r.string(data["file"], f"{field}.file", r.line_of(data, "file", line)),
+                label=r.text(data.get("label"), f"{field}.label", r.line_of(data, "label", line)),
+                sha256=r.string(data.get("sha256"), f"{field}.sha256", r.line_of(data, "sha256", line)).lower(),
+                line=r.line_of(data, "file", line))
+
+
+def _scans(r: _Reader, data: LineDict, folder: Path, rel_folder: str) -> tuple[Scan, ...]:
+    scan_dir = folder / "scans"
+    on_disk = sorted(p.name for p in scan_dir.iterdir() if not p.name.startswith(".")) if scan_dir.is_dir() else []
+    listed = r.each(data, "scans", "scans", lambda v, f, ln: _scan_entry(r, v, f, ln))
+    scans = listed if "scans" in data else tuple(Scan(file=name) for name in on_disk)
+    source = r.string(data.get("transcription"), "transcription", r.line_of(data, "transcription")) or "manual"
+    if source not in ("manual", "ocr"):
+        r.problem("transcription", "manual or ocr", _describe(source), r.line_of(data, "transcription"))
+    out = []
+    for index, scan in enumerate(scans):
+        name = scan.file
+        if "/" in name or "\\" in name or name in ("", ".", ".."):
+            r.problem(f"scans[{index}].file", "a file name inside scans/ (no folders, no '..')",
+                      _describe(name), scan.line)
+            continue
+        if name not in on_disk:
+            close = difflib.get_close_matches(name, on_disk, n=1, cutoff=0.6)
+            r.problem(f"scans[{index}].file", f"a file in {rel_folder}/scans/", f"'{name}' is not there",
+                      scan.line, hint=f"did you mean '{close[0]}'?" if close else "")
+            continue
+        transcript_path = folder / "transcripts" / (name.rsplit(".", 1)[0] + ".txt")
+        transcript = ""
+        if transcript_path.is_file():
+            transcript = _read_text(transcript_path, f"{rel_folder}/transcripts/{transcript_path.name}",
+                                    r.problems) or ""
+        label = scan.label or Text(vi=f"Trang {index + 1}", en=f"Page {index + 1}")
+        out.append(Scan(file=name, label=label, sha256=scan.sha256, transcript=transcript.strip(),
+                        transcript_source=source if transcript.strip() else "", line=scan.line))
+    return tuple(out)
+
+
+def read_object(root: Path, folder: Path, config: Config, problems: list[Problem]) -> Artifact | None:
+    path = folder / RECORD_FILE
+    rel = _rel(root, path)
+    if not path.is_file():
+        problems.append(Problem(rel, "", f"a {RECORD_FILE} in every folder under objects/", "no such file"))
+        return None
+    data = _read_yaml(path, rel, problems)
+    r = _Reader(rel, problems)
+    if data is None or r.mapping(data, "", 1, ARTIFACT_KEYS, ("id", "title", "object_type", "acquisition"),
+                                 extra=config.private_fields) is None:
+        return None
+    ln = lambda key: r.line_of(data, key)  # noqa: E731
+    object_id = r.string(data.get("id"), "id", ln("id")) or folder.name
+    if object_id != folder.name:
+        r.problem("id", f"the folder's name '{folder.name}'", _describe(object_id), ln("id"))
+    dims = Dimensions()
+    if data.get("dimensions") is not None:
+        d = r.mapping(data["dimensions"], "dimensions", ln("dimensions"), ("height", "width", "depth", "weight"))
+        if d is not None:
+            dims = Dimensions(**{k: r.number(d.get(k), f"dimensions.{k}", r.line_of(d, k))
+                                 for k in ("height", "width", "depth", "weight")})
+    location = {}
+    if data.get("location") is not None:
+        loc = r.mapping(data["location"], "location", ln("location"), ("room", "case", "store", "shelf", "box"))
+        location = dict(loc or {})
+    acquisition = _acquisition(r, data["acquisition"], ln("acquisition")) if data.get("acquisition") else None
+    scans = _scans(r, data, folder, _rel(root, folder))
+    return Artifact(
+        id=object_id,
+        title=r.text(data.get("title"), "title", ln("title")),
+        object_type=r.choice(data.get("object_type"), "object_type", ln("object_type"), OBJECT_TYPES, "other"),
+        source=Source(rel, dict(r.lines)),
+        description=r.text(data.get("description"), "description", ln("description")),
+        history=r.text(data.get("history"), "history", ln("history")),
+        count=r.integer(data.get("count"), "count", ln("count"), 1),
+        materials=r.text(data.get("materials"), "materials", ln("materials")),
+        dimensions=dims,
+        date=r.date(data.get("date"), "date", ln("date")),
+        places=r.each(data, "places", "places", r.place),
+        people=r.each(data, "people", "people", lambda v, f, line: _person_link(r, v, f, line)),
+        keywords=r.strings(data, "keywords", "keywords"),
+        acquisition=acquisition,
+        condition=_condition(r, data.get("condition"), ln("condition")),
+        rights=_rights(r, data.get("rights"), ln("rights"), config),
+        visibility=r.choice(data.get("visibility"), "visibility", ln("visibility"), VISIBILITIES, "public"),
+        scans=scans,
+        location=location,
+        private=r.private(data, ("private_notes", "valuation") + config.private_fields),
+    )
+
+
+def read_person(root: Path, path: Path, config: Config, problems: list[Problem]) -> Person | None:
+    rel = _rel(root, path)
+    data = _read_yaml(path, rel, problems)
+    r = _Reader(rel, problems)
+    if data is None or r.mapping(data, "", 1, PERSON_KEYS, ("kind", "name"), extra=config.private_fields) is None:
+        return None
+    ln = lambda key: r.line_of(data, key)  # noqa: E731
+    kind = r.choice(data.get("kind"), "kind", ln("kind"), PERSON_KINDS, "relative")
+    death = None
+    if data.get("death") is not None:
+        d = r.mapping(data["death"], "death", ln("death"), ("date", "place", "circumstance"))
+        if d is not None:
+            death = Death(date=r.date(d.get("date"), "death.date", r.line_of(d, "date")),
+                          place=r.place(d.get("place"), "death.place", r.line_of(d, "place")),
+                          circumstance=r.text(d.get("circumstance"), "death.circumstance", r.line_of(d, "circumstance")))
+    burial = Burial()
+    if data.get("burial") is not None:
+        b = r.mapping(data["burial"], "burial", ln("burial"), ("cemetery", "plot", "row", "grave"))
+        if b is not None:
+            burial = Burial(**{k: r.string(b.get(k), f"burial.{k}", r.line_of(b, k))
+                               for k in ("cemetery", "plot", "row", "grave")})
+
+    def relationship(value: Any, field: str, line: int | None) -> Relationship | None:
+        rel_data = r.mapping(value, field, line, ("person", "relation"), ("person", "relation"))
+        if rel_data is None or not rel_data.get("person"):
+            return None
+        return Relationship(person=r.string(rel_data["person"], f"{field}.person", r.line_of(rel_data, "person")),
+                            relation=r.text(rel_data.get("relation"), f"{field}.relation",
+                                            r.line_of(rel_data, "relation")))
+
+    contact = {}
+    if data.get("contact") is not None:
+        c = r.mapping(data["contact"], "contact", ln("contact"), ("phone", "address", "id_card", "email"))
+        contact = dict(c or {})
+    gender = r.choice(data.get("gender"), "gender", ln("gender"), ("male", "female"), "")
+    return Person(
+        id=path.stem,
+        kind=kind,
+        name=r.string(data.get("name"), "name", ln("name")),
+        source=Source(rel, dict(r.lines)),
+        aliases=r.strings(data, "aliases", "aliases"),
+        gender=gender,
+        birth=r.date(data.get("birth"), "birth", ln("birth")),
+        hometown=r.place(data.get("hometown"), "hometown", ln("hometown")),
+        enlistment=r.date(data.get("enlistment"), "enlistment", ln("enlistment")),
+        rank=r.text(data.get("rank"), "rank", ln("rank")),
+        position=r.text(data.get("position"), "position", ln("position")),
+        unit=r.text(data.get("unit"), "unit", ln("unit")),
+        conflict=r.text(data.get("conflict"), "conflict", ln("conflict")),
+        death=death,
+        burial=burial,
+        relationships=r.each(data, "relationships", "relationships", relationship),
+        biography=r.text(data.get("biography"), "biography", ln("biography")),
+        sources=r.strings(data, "sources", "sources"),
+        publish_name=r.boolean(data.get("publish_name"), "publish_name", ln("publish_name"), kind == "martyr"),
+        contact=contact,
+        private=r.private(data, ("private_notes",) + config.private_fields),
+    )
+
+
+def _read_markdown(root: Path, path: Path, keys: tuple[str, ...], problems: list[Problem]):
+    rel = _rel(root, path)
+    text = _read_text(path, rel, problems)
+    if text is None:
+        return None
+    try:
+        doc = make_front_matter(text)
+    except YamlSyntaxError as exc:
+        problems.append(Problem(rel, "", "valid YAML front matter between '---' lines", exc.message, exc.line))
+        return None
+    r = _Reader(rel, problems)
+    if r.mapping(doc.meta, "", 1, keys) is None:
+        return None
+    return r, doc
+
+
+def _read_narrative(root: Path, path: Path, keys: tuple[str, ...], problems: list[Problem]):
+    """Read `{slug}.md` and its optional `{slug}.en.md`; returns (reader, meta, body Text, english meta)."""
+    vi = _read_markdown(root, path, keys, problems)
+    if vi is None:
+        return None
+    r, doc = vi
+    en_path = path.with_name(path.stem + ".en.md")
+    en_body, en_meta = "", LineDict()
+    if en_path.is_file():
+        en = _read_markdown(root, en_path, ("title", "summary"), problems)
+        if en is not None:
+            en_body, en_meta = en[1].body.strip(), en[1].meta
+    for key in ("title",):
+        if key not in doc.meta:
+            r.problem(key, "a value (required)", "no such key", 1)
+    return r, doc.meta, Text(vi=doc.body.strip(), en=en_body), en_meta
+
+
+def _merged_text(r: _Reader, meta: Any, en_meta: Any, key: str) -> Text:
+    text = r.text(meta.get(key), key, r.line_of(meta, key))
+    if en_meta.get(key) and not text.en:
+        text = Text(vi=text.vi, en=str(en_meta[key]).strip())
+    return text
+
+
+def read_exhibition(root: Path, path: Path, problems: list[Problem]) -> Exhibition | None:
+    read = _read_narrative(root, path, EXHIBITION_KEYS, problems)
+    if read is None:
+        return None
+    r, meta, body, en_meta = read
+    return Exhibition(
+        slug=path.stem,
+        title=_merged_text(r, meta, en_meta, "title"),
+        source=Source(r.path, dict(r.lines)),
+        summary=_merged_text(r, meta, en_meta, "summary"),
+        objects=r.strings(meta, "objects", "objects"),
+        order=r.integer(meta.get("order"), "order", r.line_of(meta, "order"), 0),
+        featured=r.boolean(meta.get("featured"), "featured", r.line_of(meta, "featured"), False),
+        body=body,
+    )
+
+
+def read_page(root: Path, path: Path, problems: list[Problem]) -> Page | None:
+    read = _read_narrative(root, path, PAGE_KEYS, problems)
+    if read is None:
+        return None
+    r, meta, body, en_meta = read
+    return Page(slug=path.stem, title=_merged_text(r, meta, en_meta, "title"), source=Source(r.path, dict(r.lines)),
+                body=body, order=r.integer(meta.get("order"), "order", r.line_of(meta, "order"), 0))
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.md") if not p.name.endswith(".en.md"))
+
+
+def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
+    """Read everything under `root`; returns the model and every problem met (nothing raised)."""
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        problems.append(Problem(str(root), "", "a collection folder (see 'kyvat init')", "no such folder"))
+        return Collection(config=Config(name=Text(), base_url="", source=Source(CONFIG_FILE)), root=str(root)), problems
+    config = read_config(root, problems)
+    objects_dir = root / "objects"
+    folders = sorted(p for p in objects_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        if objects_dir.is_dir() else []
+    objects = [a for a in (read_object(root, f, config, problems) for f in folders) if a]
+    people_dir = root / "people"
+    people_files = sorted(people_dir.glob("*.yaml")) if people_dir.is_dir() else []
+    people = [p for p in (read_person(root, f, config, problems) for f in people_files) if p]
+    exhibitions = [e for e in (read_exhibition(root, f, problems) for f in _markdown_files(root / "exhibitions")) if e]
+    pages = [p for p in (read_page(root, f, problems) for f in _markdown_files(root / "pages")) if p]
+    collection = Collection(
+        config=config,
+        root=str(root),
+        objects=tuple(sorted(objects, key=lambda o: o.id)),
+        people=tuple(sorted(people, key=lambda p: p.id)),
+        exhibitions=tuple(sorted(exhibitions, key=lambda e: (e.order, e.slug))),
+        pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))),
+    )
+    return collection, problems

@@ -1,0 +1,121 @@
+"""Checks across records (ids, references, the accession pattern, loans), after `records` has read
+each file; together they give one report of every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from pathlib import Path
+
+from .errors import CollectionInvalid, Problem
+from .model import Collection
+from .records import read_collection
+
+EMBED = re.compile(r"^\s*\{\{\s*object\s+([^\s}]+)\s*\}\}\s*$", re.MULTILINE)
+RIGHTS_PREFIXES = ("http://rightsstatements.org/vocab/", "https://rightsstatements.org/vocab/",
+                   "http://creativecommons.org/", "https://creativecommons.org/")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def make_accession_regex(pattern: str) -> re.Pattern[str]:
+    """A regex for ids made from `pattern`; groups `year` and `seq` where the pattern has them."""
+    parts = []
+    for literal, name, spec, _ in string.Formatter().parse(pattern):
+        parts.append(re.escape(literal))
+        if name == "year":
+            parts.append(r"(?P<year>\d{4})")
+        elif name == "seq":
+            width = re.match(r"0?(\d+)d$", spec or "")
+            parts.append(rf"(?P<seq>\d{{{width.group(1)},}})" if width else r"(?P<seq>\d+)")
+        elif name is not None:
+            parts.append(r"[A-Za-z0-9]+")
+    return re.compile("^" + "".join(parts) + "$")
+
+
+def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
+    """Every cross-record problem in `collection` (pure: reads no file)."""
+    problems: list[Problem] = []
+    config = collection.config
+    id_regex = make_accession_regex(config.accession_pattern)
+    people = {p.id for p in collection.people}
+    seen: dict[str, str] = {}
+    for obj in collection.objects:
+        src = obj.source
+        if obj.id in seen:
+            problems.append(Problem(src.path, "id", "an accession number used by one object only",
+                                    f"'{obj.id}', already used by {seen[obj.id]}", src.line("id")))
+        seen.setdefault(obj.id, src.path)
+        if not id_regex.match(obj.id):
+            problems.append(Problem(src.path, "id", f"an accession number like the pattern {config.accession_pattern}",
+                                    f"'{obj.id}'", src.line("id")))
+        for index, link in enumerate(obj.people):
+            if link.person not in people:
+                problems.append(_missing_person(src.path, f"people[{index}].person", link.person,
+                                                src.line(f"people[{index}]") or src.line("people"), people))
+        acq = obj.acquisition
+        if acq is not None and acq.donor and acq.donor not in people:
+            problems.append(_missing_person(src.path, "acquisition.donor", acq.donor, src.line("acquisition.donor"),
+                                            people))
+        if acq is not None and acq.method == "loan" and acq.loan_until and acq.loan_until < today:
+            problems.append(Problem(src.path, "acquisition.loan_until",
+                                    "the object returned, or the loan extended",
+                                    f"a loan that ended on {acq.loan_until.isoformat()} "
+                                    f"({(today - acq.loan_until).days} days ago)",
+                                    src.line("acquisition.loan_until"), severity="warning"))
+        if obj.rights and not obj.rights.uri.startswith(RIGHTS_PREFIXES):
+            problems.append(Problem(src.path, "rights.uri", "a rightsstatements.org or creativecommons.org URI",
+                                    f"'{obj.rights.uri}'", src.line("rights.uri") or src.line("rights")))
+        for index, scan in enumerate(obj.scans):
+            if scan.sha256 and not SHA256.match(scan.sha256):
+                problems.append(Problem(src.path, f"scans[{index}].sha256", "64 hexadecimal digits (SHA-256)",
+                                        f"'{scan.sha256}'", scan.line))
+    for person in collection.people:
+        for index, rel in enumerate(person.relationships):
+            if rel.person not in people:
+                problems.append(_missing_person(person.source.path, f"relationships[{index}].person", rel.person,
+                                                person.source.line(f"relationships[{index}]"), people))
+    objects = {o.id: o for o in collection.objects}
+    for exhibition in collection.exhibitions:
+        src = exhibition.source
+        named = [(i, src.line("objects")) for i in exhibition.objects]
+        named += [(m.group(1), None) for m in EMBED.finditer(exhibition.body.vi + "\n" + exhibition.body.en)]
+        for object_id, line in named:
+            if object_id not in objects:
+                problems.append(Problem(src.path, "objects", "the id of an object in objects/",
+                                        f"'{object_id}', which no object has", line))
+            elif not objects[object_id].is_public:
+                problems.append(Problem(src.path, "objects", "a public object",
+                                        f"'{object_id}', which is restricted and will not be shown", line,
+                                        severity="warning"))
+    if config.rights and not config.rights.startswith(RIGHTS_PREFIXES):
+        problems.append(Problem(config.source.path, "rights", "a rightsstatements.org or creativecommons.org URI",
+                                f"'{config.rights}'", config.source.line("rights")))
+    return problems
+
+
+def _missing_person(path: str, field: str, person_id: str, line: int | None, people: set[str]) -> Problem:
+    import difflib
+
+    close = difflib.get_close_matches(person_id, sorted(people), n=1, cutoff=0.6)
+    return Problem(path, field, "the id of a person in people/ (the file name without .yaml)",
+                   f"'{person_id}', which no person has", line,
+                   hint=f"did you mean '{close[0]}'?" if close else "")
+
+
+def check_collection(root: str | Path, today: dt.date | None = None) -> tuple[Collection, list[Problem]]:
+    """Read and check a collection; returns it with every problem (errors and warnings) found."""
+    collection, problems = read_collection(root)
+    problems += make_problems(collection, today or dt.date.today())
+    problems.sort(key=lambda p: (p.path, p.line or 0, p.field))
+    return collection, problems
+
+
+def load_collection(root: str | Path, strict: bool = False, today: dt.date | None = None) -> Collection:
+    """The checked collection; raises CollectionInvalid listing every problem if any is an error
+    (or, with `strict`, a warning)."""
+    collection, problems = check_collection(root, today)
+    if any(p.is_error or strict for p in problems):
+        raise CollectionInvalid(problems)
+    return collection

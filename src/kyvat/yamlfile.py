@@ -1,0 +1,124 @@
+"""YAML and front-matter reading that remembers the line of every key, so messages can name it.
+
+PyYAML is imported here and in no other module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+
+class LineDict(dict):
+    """A mapping from YAML that knows the 1-based line of itself and of each of its keys."""
+
+    line: int = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[Any, int] = {}
+        self.duplicates: list[tuple[Any, int]] = []
+
+
+class LineList(list):
+    """A sequence from YAML that knows the line of each item."""
+
+    line: int = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[int] = []
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in result:
+            result.duplicates.append((key, line))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = line
+    return result
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList()
+    result.line = node.start_mark.line + 1
+    for child in node.value:
+        result.append(loader.construct_object(child, deep=True))
+        result.lines.append(child.start_mark.line + 1)
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+@dataclass
+class YamlSyntaxError(Exception):
+    """The text is not YAML; `line` is 1-based when the parser knows it."""
+
+    message: str
+    line: int | None = None
+
+
+def make_yaml(text: str, first_line: int = 1) -> Any:
+    """Parse YAML text; keys carry lines counted from `first_line`."""
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        raise YamlSyntaxError(f"{exc.problem or exc.context}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(str(exc)) from None
+    if first_line != 1:
+        _shift(data, first_line - 1)
+    return data
+
+
+def _shift(data: Any, by: int) -> None:
+    if isinstance(data, LineDict):
+        data.line += by
+        data.lines = {k: v + by for k, v in data.lines.items()}
+        data.duplicates = [(k, v + by) for k, v in data.duplicates]
+        for value in data.values():
+            _shift(value, by)
+    elif isinstance(data, LineList):
+        data.line += by
+        data.lines = [v + by for v in data.lines]
+        for value in data:
+            _shift(value, by)
+
+
+@dataclass
+class FrontMatterDoc:
+    meta: Any = field(default_factory=LineDict)
+    body: str = ""
+    body_line: int = 1
+
+
+def make_front_matter(text: str) -> FrontMatterDoc:
+    """Split `---` YAML front matter from a Markdown body (as Jekyll, Hugo and Pelican do)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return FrontMatterDoc(LineDict(), text, 1)
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            meta = make_yaml("".join(lines[1:index]), first_line=2)
+            return FrontMatterDoc(meta if meta is not None else LineDict(), "".join(lines[index + 1:]), index + 2)
+    raise YamlSyntaxError("front matter opened with '---' on line 1 is never closed", 1)
+
+
+def to_yaml(data: Any) -> str:
+    """Dump plain data as block YAML, keeping key order and Vietnamese letters readable."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)

@@ -1,0 +1,108 @@
+"""Shared fixtures: the tiny test collection, the bundled sample, built sites, a local HTTP server
+and headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_COLLECTION = REPO / "tests" / "fixtures" / "collection"
+SAMPLE_COLLECTION = REPO / "collection"
+CHROMIUM = "/usr/bin/chromium"
+# Without these, Chromium tries to reach Google's hosts, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def collection_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the tiny test collection, free to damage."""
+    target = tmp_path / "collection"
+    shutil.copytree(FIXTURE_COLLECTION, target)
+    return target
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled sample collection, free to damage."""
+    target = tmp_path / "collection"
+    shutil.copytree(SAMPLE_COLLECTION, target)
+    return target
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+class LocalServer:
+    """Serves one folder on 127.0.0.1 at a free port, in a thread, until closed."""
+
+    def __init__(self, folder: Path):
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """`serve(folder)` starts a local server for the session and returns its base URL."""
+    servers: list[LocalServer] = []
+
+    def start(folder: Path) -> str:
+        server = LocalServer(folder)
+        servers.append(server)
+        return server.url
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """Headless Debian Chromium through Playwright. A missing browser is a failure, not a skip:
+    `make test` installs it (tools/system-deps.sh)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run 'make test' (it installs Debian's chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> Path:
+    """The bundled sample collection built once for the session (site, IIIF, search)."""
+    from kyvat.build import build
+
+    root = tmp_path_factory.mktemp("sample-build")
+    out = root / "_site"
+    build(SAMPLE_COLLECTION, out, cache=root / "cache", jobs=2)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_fixture(tmp_path_factory) -> Path:
+    """The tiny test collection built once for the session."""
+    from kyvat.build import build
+
+    root = tmp_path_factory.mktemp("fixture-build")
+    out = root / "_site"
+    build(FIXTURE_COLLECTION, out, cache=root / "cache", jobs=2)
+    return out
