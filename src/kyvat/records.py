@@ -125,6 +125,13 @@ class _Reader:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return Text(vi=str(value).strip())
         if isinstance(value, dict):
+            stray = [k for k, v in value.items() if k not in ("vi", "en") and v is None]
+            if stray:
+                # `{vi: a, b, en: c}` parses `b` as a key: the commas belonged to the text
+                self.problem(field, "{vi: \"...\", en: \"...\"} with each text in quotes",
+                             f"'{stray[0]}' read as a key of its own", self.line_of(value, stray[0], line),
+                             hint="a comma inside { } starts a new key; put text with commas in quotes")
+                value = {k: v for k, v in value.items() if k not in stray}
             self.mapping(value, field, line, ("vi", "en"))
             parts = {}
             for lang in ("vi", "en"):

@@ -5,6 +5,7 @@ each file; together they give one report of every problem.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import string
 from pathlib import Path
@@ -96,8 +97,6 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
 
 
 def _missing_person(path: str, field: str, person_id: str, line: int | None, people: set[str]) -> Problem:
-    import difflib
-
     close = difflib.get_close_matches(person_id, sorted(people), n=1, cutoff=0.6)
     return Problem(path, field, "the id of a person in people/ (the file name without .yaml)",
                    f"'{person_id}', which no person has", line,

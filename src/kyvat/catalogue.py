@@ -1,0 +1,356 @@
+"""The curator's desk: new collections, accession numbers, new records, and the tables and record
+views that `kyvat list`, `show` and `loans` print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from pathlib import Path
+
+from .errors import KyvatError, Problem
+from .model import ACQUISITION_METHODS, OBJECT_TYPES, Artifact, Collection, Date, Person, Text
+from .records import CONFIG_FILE, RECORD_FILE, read_collection
+from .validate import make_accession_regex
+from .vietnamese import make_slug
+
+REGISTER_FILE = "accessions.tsv"  # the sổ đăng ký: every number ever given, so none is given twice
+
+
+class CatalogueError(KyvatError):
+    """A request to the catalogue that cannot be carried out (nothing was written)."""
+
+
+def _q(text: str) -> str:
+    """A YAML scalar for any text (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def make_config_text(name_vi: str, name_en: str, base_url: str, prefix: str) -> str:
+    return f"""# kyvat.yaml — thông tin của nhà truyền thống / the house's settings.
+# Every key is explained in docs/records.md. Lines starting with # are comments.
+
+# Tên nhà truyền thống / the house's name
+name:
+  vi: {_q(name_vi)}
+  en: {_q(name_en)}
+
+# Địa chỉ trang web khi xuất bản (kết thúc bằng /) / where the site is published (ends with /)
+base_url: {_q(base_url if base_url.endswith("/") else base_url + "/")}
+
+languages: [vi, en]
+
+# Mẫu số đăng ký / accession number pattern: {{year}} is the year received, {{seq:04d}} the number
+accession_pattern: "{prefix}-{{year}}-{{seq:04d}}"
+
+# Quyền mặc định / default rights statement for the scans
+rights: "http://rightsstatements.org/vocab/InC-EDU/1.0/"
+attribution:
+  vi: {_q(name_vi)}
+  en: {_q(name_en)}
+
+# Liên hệ công khai / the house's public contact (shown on the site)
+contact: {{}}
+
+# Trường riêng tư thêm / extra record keys that are allowed and never published
+private_fields: []
+"""
+
+
+def write_new_collection(path: Path, *, name_vi: str, name_en: str, base_url: str, prefix: str) -> Path:
+    """Create an empty collection at `path` that validates; never overwrites one."""
+    if (path / CONFIG_FILE).exists():
+        raise CatalogueError(f"{path / CONFIG_FILE} already exists; kyvat init never overwrites a collection")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", prefix):
+        raise CatalogueError(f"--prefix: expected letters and digits such as AB, found {prefix!r}")
+    for folder in ("objects", "people", "exhibitions", "pages"):
+        (path / folder).mkdir(parents=True, exist_ok=True)
+    (path / CONFIG_FILE).write_text(make_config_text(name_vi, name_en, base_url, prefix), encoding="utf-8")
+    return path
+
+
+def read_register(root: Path) -> list[str]:
+    path = root / REGISTER_FILE
+    if not path.is_file():
+        return []
+    return [line.split("\t", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def make_next_id(pattern: str, used: list[str], year: int) -> str:
+    """The next accession number for `year`: one more than the highest ever used that year."""
+    regex = make_accession_regex(pattern)
+    highest = 0
+    for used_id in used:
+        match = regex.match(used_id)
+        if match and ("year" not in regex.groupindex or int(match.group("year")) == year):
+            highest = max(highest, int(match.group("seq")))
+    return pattern.format(year=year, seq=highest + 1)
+
+
+def make_object_text(object_id: str, object_type: str, title: str, title_en: str, method: str, donor: str,
+                     received: str, loan_until: str, original_held_by: str) -> str:
+    donor_line = f"donor: {donor}" if donor else "# donor: nguyen-thi-a        # người trao / giver, lender or family"
+    extra = ""
+    if method == "loan":
+        extra = f"\n  loan_until: {loan_until}          # ngày phải trả / the day it goes back"
+    if method == "copy":
+        extra = f"\n  original_held_by: {_q(original_held_by)}   # nơi giữ bản gốc / who keeps the original"
+    return f"""# Lý lịch hiện vật / object record {object_id}. Complete it by hand; see docs/records.md.
+id: {object_id}
+title:
+  vi: {_q(title)}
+  en: {_q(title_en)}
+object_type: {object_type}
+# description: {{vi: "", en: ""}}        # mô tả / what it is
+# history: {{vi: "", en: ""}}            # lai lịch / the story of the object
+count: 1
+# materials: {{vi: "giấy, mực", en: "paper, ink"}}
+# dimensions: {{height: 0, width: 0}}   # cm (weight in g)
+# date: {{text: "khoảng 1968", edtf: "1968~"}}
+# places:
+#   - {{text: "quận Lê Chân cũ", current: "phường An Biên, Hải Phòng"}}
+# people:
+#   - {{person: nguyen-van-a, role: author}}   # owner, author, recipient, depicted, subject, speaker
+acquisition:
+  method: {method}                   # gift (hiến tặng) | loan (mượn) | copy (sao chụp)
+  date: {received}
+  {donor_line}
+  # receipt_no: ""                  # số biên bản giao nhận (riêng tư / private){extra}
+# condition: {{grade: good, note: "", checked: {received}}}   # good, fair, poor, fragile
+# location: {{room: "", case: ""}}   # nơi cất giữ (riêng tư / private)
+visibility: public                  # public | restricted (restricted: never published)
+# private_notes: ""                 # ghi chú riêng (riêng tư / private)
+"""
+
+
+def write_new_object(root: Path, *, object_type: str, title: str, title_en: str = "", method: str = "gift",
+                     donor: str = "", loan_until: str = "", original_held_by: str = "",
+                     received: str) -> Path:
+    """Give the next accession number, note it in the register and write a commented record."""
+    collection, problems = read_collection(root)
+    _require_config(root, problems)
+    if object_type not in OBJECT_TYPES:
+        close = difflib.get_close_matches(object_type, OBJECT_TYPES, n=1, cutoff=0.5)
+        raise CatalogueError(f"--type: expected one of {', '.join(OBJECT_TYPES)}, found {object_type!r}"
+                             + (f" (did you mean '{close[0]}'?)" if close else ""))
+    if method not in ACQUISITION_METHODS:
+        raise CatalogueError(f"--method: expected gift, loan or copy, found {method!r}")
+    if not title.strip():
+        raise CatalogueError("--title: expected the object's title, found nothing")
+    received_day = _day("--date", received)
+    if method == "loan":
+        if not loan_until:
+            raise CatalogueError("--loan-until: a loan needs the day it must go back (YYYY-MM-DD)")
+        _day("--loan-until", loan_until)
+    if method == "copy" and not original_held_by.strip():
+        raise CatalogueError("--original-held-by: a copy needs who keeps the original")
+    if donor and collection.person(donor) is None:
+        raise CatalogueError(f"--donor: expected a person id from people/, found {donor!r} "
+                             f"(add them first with 'kyvat new person')")
+    objects_dir = root / "objects"
+    objects_dir.mkdir(exist_ok=True)
+    used = read_register(root) + [p.name for p in objects_dir.iterdir() if p.is_dir()]
+    while True:
+        object_id = make_next_id(collection.config.accession_pattern, used, received_day.year)
+        try:
+            (objects_dir / object_id).mkdir()
+            break
+        except FileExistsError:  # another curator took it a moment ago: take the next one
+            used.append(object_id)
+    text = make_object_text(object_id, object_type, title.strip(), title_en.strip(), method, donor,
+                            received_day.isoformat(), loan_until, original_held_by.strip())
+    (objects_dir / object_id / RECORD_FILE).write_text(text, encoding="utf-8")
+    with (root / REGISTER_FILE).open("a", encoding="utf-8") as register:
+        if register.tell() == 0:
+            register.write("# Sổ đăng ký / accession register: id, date, type, title. Numbers are never reused.\n")
+        register.write(f"{object_id}\t{received_day.isoformat()}\t{object_type}\t{title.strip()}\n")
+    return objects_dir / object_id / RECORD_FILE
+
+
+def make_person_text(kind: str, name: str) -> str:
+    martyr = """# rank: {vi: "", en: ""}                  # cấp bậc
+# unit: {vi: "", en: ""}                  # đơn vị
+# enlistment: "1966-02"                   # nhập ngũ (EDTF)
+# death:
+#   date: {text: "ngày 12 tháng 3 năm 1968", edtf: "1968-03-12"}
+#   place: {text: "", current: ""}
+#   circumstance: {vi: "", en: ""}
+# burial: {cemetery: "", plot: "", row: "", grave: ""}
+""" if kind == "martyr" else ""
+    consent = "" if kind == "martyr" else \
+        "publish_name: false                 # true only with the person's consent to be named publicly\n"
+    return f"""# Người / person. Complete it by hand; see docs/records.md.
+kind: {kind}                          # martyr, veteran, relative, donor, witness
+name: {_q(name)}
+# aliases: []
+# birth: "1948"                           # năm sinh (EDTF)
+# hometown: {{text: "", current: ""}}       # quê quán: as written, and today's unit
+{martyr}# biography: {{vi: "", en: ""}}
+# relationships:
+#   - {{person: nguyen-thi-a, relation: {{vi: "mẹ", en: "mother"}}}}
+# sources: []
+{consent}# contact: {{phone: "", address: ""}}      # riêng tư / private
+"""
+
+
+def write_new_person(root: Path, *, kind: str, name: str) -> Path:
+    """Write people/{slug}.yaml with a unique slug made from the folded name."""
+    _, problems = read_collection(root)
+    _require_config(root, problems)
+    slug = make_slug(name)
+    if not slug:
+        raise CatalogueError(f"--name: expected a name with letters, found {name!r}")
+    people = root / "people"
+    people.mkdir(exist_ok=True)
+    candidate, number = slug, 1
+    while True:
+        path = people / f"{candidate}.yaml"
+        try:
+            with path.open("x", encoding="utf-8") as handle:
+                handle.write(make_person_text(kind, name.strip()))
+            return path
+        except FileExistsError:
+            number += 1
+            candidate = f"{slug}-{number}"
+
+
+def _require_config(root: Path, problems: list[Problem]) -> None:
+    config_problems = [p for p in problems if p.path == CONFIG_FILE and p.is_error]
+    if config_problems or not (root / CONFIG_FILE).is_file():
+        detail = "; ".join(str(p) for p in config_problems) or f"no {CONFIG_FILE} in {root}"
+        raise CatalogueError(f"cannot add to this collection: {detail}")
+
+
+def _day(option: str, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CatalogueError(f"{option}: expected a day as YYYY-MM-DD, found {value!r}") from None
+
+
+# -- views -----------------------------------------------------------------------------------------
+
+
+def make_table(rows: list[list[str]]) -> str:
+    """Rows (the first is the header) as aligned columns."""
+    if not rows:
+        return ""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _date(date: Date | None) -> str:
+    return date.text if date else ""
+
+
+def make_object_table(collection: Collection, *, object_type: str | None = None, method: str | None = None,
+                      person: str | None = None) -> list[list[str]]:
+    rows = [["id", "type", "method", "date", "scans", "visibility", "title"]]
+    for obj in collection.objects:
+        if object_type and obj.object_type != object_type:
+            continue
+        if method and (obj.acquisition is None or obj.acquisition.method != method):
+            continue
+        if person and not any(link.person == person for link in obj.people) and \
+                not (obj.acquisition and obj.acquisition.donor == person):
+            continue
+        rows.append([obj.id, obj.object_type, obj.acquisition.method if obj.acquisition else "",
+                     _date(obj.date), str(len(obj.scans)), obj.visibility, obj.title.vi or obj.title.en])
+    return rows
+
+
+def make_people_table(collection: Collection) -> list[list[str]]:
+    rows = [["id", "kind", "named publicly", "objects", "name"]]
+    for person in collection.people:
+        rows.append([person.id, person.kind, "yes" if person.publish_name else "no",
+                     str(len(collection.objects_of(person.id))), person.name])
+    return rows
+
+
+def make_loans_table(collection: Collection, *, today: dt.date, within_days: int) -> list[list[str]]:
+    """Loans overdue or due within `within_days`, soonest first."""
+    rows = [["id", "due", "status", "lender", "title"]]
+    loans = [o for o in collection.objects if o.acquisition and o.acquisition.method == "loan"
+             and o.acquisition.loan_until and (o.acquisition.loan_until - today).days <= within_days]
+    for obj in sorted(loans, key=lambda o: (o.acquisition.loan_until, o.id)):
+        days = (obj.acquisition.loan_until - today).days
+        status = f"OVERDUE {-days} days" if days < 0 else ("due today" if days == 0 else f"in {days} days")
+        lender = collection.person(obj.acquisition.donor) if obj.acquisition.donor else None
+        rows.append([obj.id, obj.acquisition.loan_until.isoformat(), status,
+                     lender.name if lender else (obj.acquisition.donor or ""), obj.title.vi])
+    return rows
+
+
+def _text(value: Text) -> str:
+    if not value:
+        return ""
+    return value.vi if not value.en else f"{value.vi} / {value.en}"
+
+
+def make_record_view(collection: Collection, record_id: str) -> str:
+    """Every field of an object or person, private ones marked, for the curator's screen."""
+    obj = collection.object(record_id)
+    if obj is not None:
+        return _object_view(collection, obj)
+    person = collection.person(record_id)
+    if person is not None:
+        return _person_view(collection, person)
+    raise CatalogueError(f"no object or person with id {record_id!r} (see 'kyvat list' and 'kyvat list people')")
+
+
+def _lines(pairs: list[tuple[str, str]]) -> str:
+    width = max(len(k) for k, _ in pairs)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in pairs if v)
+
+
+def _object_view(collection: Collection, obj: Artifact) -> str:
+    acq = obj.acquisition
+    donor = collection.person(acq.donor) if acq and acq.donor else None
+    pairs = [
+        ("id", obj.id), ("title", _text(obj.title)), ("type", obj.object_type), ("visibility", obj.visibility),
+        ("date", f"{obj.date.text} [{obj.date.edtf}]" if obj.date else ""), ("count", str(obj.count)),
+        ("materials", _text(obj.materials)),
+        ("dimensions", ", ".join(f"{k} {getattr(obj.dimensions, k):g}" for k in ("height", "width", "depth", "weight")
+                                 if getattr(obj.dimensions, k) is not None)),
+        ("places", "; ".join(p.text + (f" (now {p.current})" if p.current else "") for p in obj.places)),
+        ("people", "; ".join(f"{link.person} ({link.role})" for link in obj.people)),
+        ("acquisition", f"{acq.method}, {_date(acq.date)}" if acq else ""),
+        ("donor", f"{donor.name} ({donor.id}{'' if donor.publish_name else ', not named publicly'})" if donor else ""),
+        ("loan until", acq.loan_until.isoformat() if acq and acq.loan_until else ""),
+        ("original held by", _text(acq.original_held_by) if acq else ""),
+        ("receipt (private)", acq.receipt_no if acq else ""),
+        ("terms (private)", _text(acq.terms) if acq else ""),
+        ("condition", f"{obj.condition.grade} {_text(obj.condition.note)}" if obj.condition else ""),
+        ("location (private)", ", ".join(f"{k} {v}" for k, v in obj.location.items())),
+        ("rights", obj.rights.uri if obj.rights else ""),
+        ("description", _text(obj.description)), ("history", _text(obj.history)),
+    ]
+    pairs += [(f"{key} (private)", str(value)) for key, value in obj.private.items()]
+    pairs += [(f"scan {i}", f"{scan.file}  {_text(scan.label)}  sha256 {scan.sha256 or '(not recorded)'}"
+               + (f"  transcript ({scan.transcript_source})" if scan.transcript else ""))
+              for i, scan in enumerate(obj.scans, 1)]
+    return _lines(pairs)
+
+
+def _person_view(collection: Collection, person: Person) -> str:
+    death = person.death
+    pairs = [
+        ("id", person.id), ("name", person.name), ("kind", person.kind),
+        ("named publicly", "yes" if person.publish_name else "no"), ("aliases", ", ".join(person.aliases)),
+        ("birth", _date(person.birth)), ("hometown", person.hometown.text if person.hometown else ""),
+        ("enlistment", _date(person.enlistment)), ("rank", _text(person.rank)), ("unit", _text(person.unit)),
+        ("death", f"{_date(death.date)}, {death.place.text if death.place else ''}" if death else ""),
+        ("burial", ", ".join(f"{k} {getattr(person.burial, k)}" for k in ("cemetery", "plot", "row", "grave")
+                             if getattr(person.burial, k))),
+        ("relationships", "; ".join(f"{_text(r.relation)}: {r.person}" for r in person.relationships)),
+        ("biography", _text(person.biography)),
+        ("objects", ", ".join(o.id for o in collection.objects_of(person.id))),
+        ("contact (private)", ", ".join(f"{k} {v}" for k, v in person.contact.items())),
+    ]
+    pairs += [(f"{key} (private)", str(value)) for key, value in person.private.items()]
+    return _lines(pairs)
