@@ -6,20 +6,19 @@ Cross-record checks (references, duplicates, accession pattern) live in `validat
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from . import dates
 from .errors import Problem
+from .fields import FieldReader, describe
 from .model import (
     ACQUISITION_METHODS, CONDITION_GRADES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
-    Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Date, Death,
-    Dimensions, Exhibition, Page, Person, PersonLink, Place, Provider, Relationship, Rights, Scan,
+    Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Death,
+    Dimensions, Exhibition, Page, Person, PersonLink, Provider, Relationship, Rights, Scan,
     Source, Text,
 )
-from .yamlfile import LineDict, LineList, YamlSyntaxError, make_front_matter, make_yaml
+from .yamlfile import LineDict, YamlSyntaxError, make_front_matter, make_yaml
 
 CONFIG_FILE = "kyvat.yaml"
 RECORD_FILE = "record.yaml"
@@ -43,210 +42,6 @@ PERSON_KEYS = (
 )
 EXHIBITION_KEYS = ("title", "summary", "objects", "order", "featured")
 PAGE_KEYS = ("title", "order")
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a map"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
-    text = str(value)
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
-class _Reader:
-    """Converts one file's parsed YAML into model values, noting each problem with its line."""
-
-    def __init__(self, path: str, problems: list[Problem]):
-        self.path = path
-        self.problems = problems
-        self.lines: dict[str, int] = {}
-
-    def problem(self, field: str, expected: str, found: str = "", line: int | None = None,
-                severity: str = "error", hint: str = "") -> None:
-        self.problems.append(Problem(self.path, field, expected, found, line, severity, hint))
-
-    # -- structure -----------------------------------------------------------------------------
-
-    def mapping(self, data: Any, field: str, line: int | None, keys: tuple[str, ...],
-                required: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> LineDict | None:
-        """Check that `data` is a map with known keys and the required ones; remember key lines."""
-        if not isinstance(data, dict):
-            self.problem(field, "a map of keys", _describe(data), line)
-            return None
-        for key, dup_line in getattr(data, "duplicates", ()):
-            self.problem(self._join(field, str(key)), "each key once", "a second one", dup_line)
-        lines = getattr(data, "lines", {})
-        for key in data:
-            self.lines[self._join(field, str(key))] = lines.get(key, line)
-            if key not in keys and key not in extra:
-                close = difflib.get_close_matches(str(key), keys + extra, n=1, cutoff=0.6)
-                self.problem(self._join(field, str(key)), "a known key", f"unknown key '{key}'",
-                             lines.get(key, line), hint=f"did you mean '{close[0]}'?" if close else "")
-        for key in required:
-            if data.get(key) in (None, "", [], {}):
-                self.problem(self._join(field, key), "a value (required)",
-                             "nothing" if key in data else "no such key", lines.get(key, line))
-        return data
-
-    @staticmethod
-    def _join(prefix: str, key: str) -> str:
-        return f"{prefix}.{key}" if prefix else key
-
-    def line_of(self, data: Any, key: Any, default: int | None = None) -> int | None:
-        return getattr(data, "lines", {}).get(key, getattr(data, "line", None) or default)
-
-    def each(self, data: Any, key: str, field: str, convert: Callable[[Any, str, int | None], Any]) -> tuple:
-        """Convert every item of the list at data[key], skipping the ones with problems."""
-        value = data.get(key)
-        if value is None:
-            return ()
-        line = self.line_of(data, key)
-        if not isinstance(value, list):
-            self.problem(field, "a list", _describe(value), line)
-            return ()
-        item_lines = getattr(value, "lines", [line] * len(value))
-        out = []
-        for index, item in enumerate(value):
-            converted = convert(item, f"{field}[{index}]", item_lines[index])
-            if converted is not None:
-                out.append(converted)
-        return tuple(out)
-
-    # -- scalar values -------------------------------------------------------------------------
-
-    def text(self, value: Any, field: str, line: int | None) -> Text:
-        if value is None:
-            return Text()
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return Text(vi=str(value).strip())
-        if isinstance(value, dict):
-            stray = [k for k, v in value.items() if k not in ("vi", "en") and v is None]
-            if stray:
-                # `{vi: a, b, en: c}` parses `b` as a key: the commas belonged to the text
-                self.problem(field, "{vi: \"...\", en: \"...\"} with each text in quotes",
-                             f"'{stray[0]}' read as a key of its own", self.line_of(value, stray[0], line),
-                             hint="a comma inside { } starts a new key; put text with commas in quotes")
-                value = {k: v for k, v in value.items() if k not in stray}
-            self.mapping(value, field, line, ("vi", "en"))
-            parts = {}
-            for lang in ("vi", "en"):
-                part = value.get(lang)
-                if part is not None and not isinstance(part, (str, int, float)):
-                    self.problem(f"{field}.{lang}", "text", _describe(part), self.line_of(value, lang, line))
-                    part = None
-                parts[lang] = str(part).strip() if part is not None else ""
-            return Text(**parts)
-        self.problem(field, "text or a map {vi: ..., en: ...}", _describe(value), line)
-        return Text()
-
-    def string(self, value: Any, field: str, line: int | None) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value).strip()
-        self.problem(field, "text", _describe(value), line)
-        return ""
-
-    def strings(self, data: Any, key: str, field: str) -> tuple[str, ...]:
-        return tuple(s for s in self.each(data, key, field, self.string) if s)
-
-    def integer(self, value: Any, field: str, line: int | None, default: int) -> int:
-        if value is None:
-            return default
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
-        self.problem(field, "a whole number", _describe(value), line)
-        return default
-
-    def number(self, value: Any, field: str, line: int | None) -> float | None:
-        if value is None:
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-            return float(value)
-        self.problem(field, "a number", _describe(value), line)
-        return None
-
-    def boolean(self, value: Any, field: str, line: int | None, default: bool) -> bool:
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        self.problem(field, "true or false", _describe(value), line)
-        return default
-
-    def choice(self, value: Any, field: str, line: int | None, choices: tuple[str, ...], default: str = "") -> str:
-        if value is None:
-            return default
-        if isinstance(value, str) and value in choices:
-            return value
-        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-        self.problem(field, "one of " + ", ".join(choices), _describe(value), line,
-                     hint=f"did you mean '{close[0]}'?" if close else "")
-        return default
-
-    def day(self, value: Any, field: str, line: int | None) -> dt.date | None:
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.problem(field, "a calendar day YYYY-MM-DD that exists", _describe(value), line)
-        return None
-
-    def date(self, value: Any, field: str, line: int | None) -> Date | None:
-        if value is None:
-            return None
-        if isinstance(value, dict):
-            self.mapping(value, field, line, ("text", "edtf"), required=("text",))
-            text = self.string(value.get("text"), f"{field}.text", self.line_of(value, "text", line))
-            edtf = value.get("edtf")
-            edtf_line = self.line_of(value, "edtf", line)
-            field = f"{field}.edtf"
-        else:
-            text, edtf, edtf_line = None, value, line
-        if isinstance(edtf, dt.date):
-            edtf = edtf.isoformat()[:10]
-        elif isinstance(edtf, int) and not isinstance(edtf, bool):
-            edtf = f"{edtf:04d}"
-        if edtf is None:
-            return Date(text=text or "")
-        if not isinstance(edtf, str):
-            self.problem(field, "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05",
-                         _describe(edtf), edtf_line)
-            return Date(text=text or "")
-        try:
-            lower, upper = dates.make_bounds(edtf.strip())
-        except dates.DateInvalid as exc:
-            self.problem(field, "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05",
-                         f"{_describe(edtf)} ({exc})", edtf_line)
-            return Date(text=text or edtf)
-        return Date(text=text if text else edtf.strip(), edtf=edtf.strip(), lower=lower, upper=upper)
-
-    def place(self, value: Any, field: str, line: int | None) -> Place | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return Place(text=value.strip())
-        if isinstance(value, dict):
-            self.mapping(value, field, line, ("text", "current"), required=("text",))
-            return Place(text=self.string(value.get("text"), f"{field}.text", line),
-                         current=self.string(value.get("current"), f"{field}.current", line))
-        self.problem(field, "a place: text, or {text: ..., current: ...}", _describe(value), line)
-        return None
-
-    def private(self, data: LineDict, keys: tuple[str, ...]) -> dict[str, Any]:
-        return {key: data[key] for key in keys if data.get(key) not in (None, "")}
 
 
 # -- files ---------------------------------------------------------------------------------------
@@ -291,16 +86,16 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
                                 "no such file"))
         return fallback
     data = _read_yaml(path, rel, problems)
-    r = _Reader(rel, problems)
+    r = FieldReader(rel, problems)
     if data is None or r.mapping(data, "", 1, CONFIG_KEYS, required=("name", "base_url")) is None:
         return fallback
     line = lambda key: r.line_of(data, key)  # noqa: E731
     base_url = r.string(data.get("base_url"), "base_url", line("base_url"))
     if base_url and not (base_url.startswith(("http://", "https://")) and base_url.endswith("/")):
-        r.problem("base_url", "an http(s) URL ending in '/'", _describe(base_url), line("base_url"))
+        r.problem("base_url", "an http(s) URL ending in '/'", describe(base_url), line("base_url"))
     pattern = r.string(data.get("accession_pattern"), "accession_pattern", line("accession_pattern"))
     if pattern and "{seq" not in pattern:
-        r.problem("accession_pattern", "a pattern with {seq}, e.g. AB-{year}-{seq:04d}", _describe(pattern),
+        r.problem("accession_pattern", "a pattern with {seq}, e.g. AB-{year}-{seq:04d}", describe(pattern),
                   line("accession_pattern"))
     provider = None
     if data.get("provider") is not None:
@@ -316,7 +111,7 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
     languages = r.strings(data, "languages", "languages") or ("vi", "en")
     for lang in languages:
         if lang not in ("vi", "en"):
-            r.problem("languages", "vi and en", _describe(lang), line("languages"))
+            r.problem("languages", "vi and en", describe(lang), line("languages"))
     defaults = Config(name=Text(), base_url="", source=Source(rel))
     return Config(
         name=r.text(data.get("name"), "name", line("name")),
@@ -339,7 +134,7 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
     )
 
 
-def _person_link(r: _Reader, value: Any, field: str, line: int | None) -> PersonLink | None:
+def _person_link(r: FieldReader, value: Any, field: str, line: int | None) -> PersonLink | None:
     data = r.mapping(value, field, line, ("person", "role"), ("person", "role"))
     if data is None or not data.get("person") or not data.get("role"):
         return None
@@ -347,7 +142,7 @@ def _person_link(r: _Reader, value: Any, field: str, line: int | None) -> Person
                       role=r.choice(data["role"], f"{field}.role", r.line_of(data, "role"), PERSON_ROLES, "subject"))
 
 
-def _acquisition(r: _Reader, value: Any, line: int | None) -> Acquisition | None:
+def _acquisition(r: FieldReader, value: Any, line: int | None) -> Acquisition | None:
     keys = ("method", "date", "donor", "receipt_no", "loan_until", "original_held_by", "terms")
     data = r.mapping(value, "acquisition", line, keys, ("method",))
     if data is None:
@@ -374,7 +169,7 @@ def _acquisition(r: _Reader, value: Any, line: int | None) -> Acquisition | None
     return acquisition
 
 
-def _condition_check(r: _Reader, value: Any, field: str, line: int | None) -> ConditionCheck | None:
+def _condition_check(r: FieldReader, value: Any, field: str, line: int | None) -> ConditionCheck | None:
     data = r.mapping(value, field, line, ("grade", "note", "checked"), ("grade",))
     if data is None:
         return None
@@ -385,7 +180,7 @@ def _condition_check(r: _Reader, value: Any, field: str, line: int | None) -> Co
     )
 
 
-def _condition(r: _Reader, value: Any, line: int | None) -> Condition | None:
+def _condition(r: FieldReader, value: Any, line: int | None) -> Condition | None:
     if value is None:
         return None
     data = r.mapping(value, "condition", line, ("grade", "note", "checked", "history"), ("grade",))
@@ -397,7 +192,7 @@ def _condition(r: _Reader, value: Any, line: int | None) -> Condition | None:
     return Condition(current.grade, current.note, current.checked, history)
 
 
-def _rights(r: _Reader, value: Any, line: int | None, config: Config) -> Rights:
+def _rights(r: FieldReader, value: Any, line: int | None, config: Config) -> Rights:
     default = Rights(uri=config.rights, attribution=config.attribution)
     if value is None:
         return default
@@ -414,7 +209,7 @@ def _rights(r: _Reader, value: Any, line: int | None, config: Config) -> Rights:
     )
 
 
-def _scan_entry(r: _Reader, value: Any, field: str, line: int | None) -> Scan | None:
+def _scan_entry(r: FieldReader, value: Any, field: str, line: int | None) -> Scan | None:
     if isinstance(value, str):
         return Scan(file=value.strip(), line=line)
     data = r.mapping(value, field, line, ("file", "label", "sha256"), ("file",))
@@ -426,20 +221,20 @@ def _scan_entry(r: _Reader, value: Any, field: str, line: int | None) -> Scan | 
                 line=r.line_of(data, "file", line))
 
 
-def _scans(r: _Reader, data: LineDict, folder: Path, rel_folder: str) -> tuple[Scan, ...]:
+def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str) -> tuple[Scan, ...]:
     scan_dir = folder / "scans"
     on_disk = sorted(p.name for p in scan_dir.iterdir() if not p.name.startswith(".")) if scan_dir.is_dir() else []
     listed = r.each(data, "scans", "scans", lambda v, f, ln: _scan_entry(r, v, f, ln))
     scans = listed if "scans" in data else tuple(Scan(file=name) for name in on_disk)
     source = r.string(data.get("transcription"), "transcription", r.line_of(data, "transcription")) or "manual"
     if source not in ("manual", "ocr"):
-        r.problem("transcription", "manual or ocr", _describe(source), r.line_of(data, "transcription"))
+        r.problem("transcription", "manual or ocr", describe(source), r.line_of(data, "transcription"))
     out = []
     for index, scan in enumerate(scans):
         name = scan.file
         if "/" in name or "\\" in name or name in ("", ".", ".."):
             r.problem(f"scans[{index}].file", "a file name inside scans/ (no folders, no '..')",
-                      _describe(name), scan.line)
+                      describe(name), scan.line)
             continue
         if name not in on_disk:
             close = difflib.get_close_matches(name, on_disk, n=1, cutoff=0.6)
@@ -464,14 +259,14 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
         problems.append(Problem(rel, "", f"a {RECORD_FILE} in every folder under objects/", "no such file"))
         return None
     data = _read_yaml(path, rel, problems)
-    r = _Reader(rel, problems)
+    r = FieldReader(rel, problems)
     if data is None or r.mapping(data, "", 1, ARTIFACT_KEYS, ("id", "title", "object_type", "acquisition"),
                                  extra=config.private_fields) is None:
         return None
     ln = lambda key: r.line_of(data, key)  # noqa: E731
     object_id = r.string(data.get("id"), "id", ln("id")) or folder.name
     if object_id != folder.name:
-        r.problem("id", f"the folder's name '{folder.name}'", _describe(object_id), ln("id"))
+        r.problem("id", f"the folder's name '{folder.name}'", describe(object_id), ln("id"))
     dims = Dimensions()
     if data.get("dimensions") is not None:
         d = r.mapping(data["dimensions"], "dimensions", ln("dimensions"), ("height", "width", "depth", "weight"))
@@ -511,7 +306,7 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
 def read_person(root: Path, path: Path, config: Config, problems: list[Problem]) -> Person | None:
     rel = _rel(root, path)
     data = _read_yaml(path, rel, problems)
-    r = _Reader(rel, problems)
+    r = FieldReader(rel, problems)
     if data is None or r.mapping(data, "", 1, PERSON_KEYS, ("kind", "name"), extra=config.private_fields) is None:
         return None
     ln = lambda key: r.line_of(data, key)  # noqa: E731
@@ -578,7 +373,7 @@ def _read_markdown(root: Path, path: Path, keys: tuple[str, ...], problems: list
     except YamlSyntaxError as exc:
         problems.append(Problem(rel, "", "valid YAML front matter between '---' lines", exc.message, exc.line))
         return None
-    r = _Reader(rel, problems)
+    r = FieldReader(rel, problems)
     if r.mapping(doc.meta, "", 1, keys) is None:
         return None
     return r, doc
@@ -602,7 +397,7 @@ def _read_narrative(root: Path, path: Path, keys: tuple[str, ...], problems: lis
     return r, doc.meta, Text(vi=doc.body.strip(), en=en_body), en_meta
 
 
-def _merged_text(r: _Reader, meta: Any, en_meta: Any, key: str) -> Text:
+def _merged_text(r: FieldReader, meta: Any, en_meta: Any, key: str) -> Text:
     text = r.text(meta.get(key), key, r.line_of(meta, key))
     if en_meta.get(key) and not text.en:
         text = Text(vi=text.vi, en=str(en_meta[key]).strip())

@@ -1,0 +1,218 @@
+"""Reading one value of a record: each method converts what YAML gave into a model value, or notes
+a Problem naming the field, the line, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any, Callable
+
+from . import dates
+from .errors import Problem
+from .model import Date, Place, Text
+from .yamlfile import LineDict
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+class FieldReader:
+    """Converts one file's parsed YAML into model values, noting each problem with its line."""
+
+    def __init__(self, path: str, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+        self.lines: dict[str, int] = {}
+
+    def problem(self, field: str, expected: str, found: str = "", line: int | None = None,
+                severity: str = "error", hint: str = "") -> None:
+        self.problems.append(Problem(self.path, field, expected, found, line, severity, hint))
+
+    # -- structure -----------------------------------------------------------------------------
+
+    def mapping(self, data: Any, field: str, line: int | None, keys: tuple[str, ...],
+                required: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> LineDict | None:
+        """Check that `data` is a map with known keys and the required ones; remember key lines."""
+        if not isinstance(data, dict):
+            self.problem(field, "a map of keys", describe(data), line)
+            return None
+        for key, dup_line in getattr(data, "duplicates", ()):
+            self.problem(self._join(field, str(key)), "each key once", "a second one", dup_line)
+        lines = getattr(data, "lines", {})
+        for key in data:
+            self.lines[self._join(field, str(key))] = lines.get(key, line)
+            if key not in keys and key not in extra:
+                close = difflib.get_close_matches(str(key), keys + extra, n=1, cutoff=0.6)
+                self.problem(self._join(field, str(key)), "a known key", f"unknown key '{key}'",
+                             lines.get(key, line), hint=f"did you mean '{close[0]}'?" if close else "")
+        for key in required:
+            if data.get(key) in (None, "", [], {}):
+                self.problem(self._join(field, key), "a value (required)",
+                             "nothing" if key in data else "no such key", lines.get(key, line))
+        return data
+
+    @staticmethod
+    def _join(prefix: str, key: str) -> str:
+        return f"{prefix}.{key}" if prefix else key
+
+    def line_of(self, data: Any, key: Any, default: int | None = None) -> int | None:
+        return getattr(data, "lines", {}).get(key, getattr(data, "line", None) or default)
+
+    def each(self, data: Any, key: str, field: str, convert: Callable[[Any, str, int | None], Any]) -> tuple:
+        """Convert every item of the list at data[key], skipping the ones with problems."""
+        value = data.get(key)
+        if value is None:
+            return ()
+        line = self.line_of(data, key)
+        if not isinstance(value, list):
+            self.problem(field, "a list", describe(value), line)
+            return ()
+        item_lines = getattr(value, "lines", [line] * len(value))
+        out = []
+        for index, item in enumerate(value):
+            converted = convert(item, f"{field}[{index}]", item_lines[index])
+            if converted is not None:
+                out.append(converted)
+        return tuple(out)
+
+    # -- scalar values -------------------------------------------------------------------------
+
+    def text(self, value: Any, field: str, line: int | None) -> Text:
+        if value is None:
+            return Text()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return Text(vi=str(value).strip())
+        if isinstance(value, dict):
+            stray = [k for k, v in value.items() if k not in ("vi", "en") and v is None]
+            if stray:
+                # `{vi: a, b, en: c}` parses `b` as a key: the commas belonged to the text
+                self.problem(field, "{vi: \"...\", en: \"...\"} with each text in quotes",
+                             f"'{stray[0]}' read as a key of its own", self.line_of(value, stray[0], line),
+                             hint="a comma inside { } starts a new key; put text with commas in quotes")
+                value = {k: v for k, v in value.items() if k not in stray}
+            self.mapping(value, field, line, ("vi", "en"))
+            parts = {}
+            for lang in ("vi", "en"):
+                part = value.get(lang)
+                if part is not None and not isinstance(part, (str, int, float)):
+                    self.problem(f"{field}.{lang}", "text", describe(part), self.line_of(value, lang, line))
+                    part = None
+                parts[lang] = str(part).strip() if part is not None else ""
+            return Text(**parts)
+        self.problem(field, "text or a map {vi: ..., en: ...}", describe(value), line)
+        return Text()
+
+    def string(self, value: Any, field: str, line: int | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        self.problem(field, "text", describe(value), line)
+        return ""
+
+    def strings(self, data: Any, key: str, field: str) -> tuple[str, ...]:
+        return tuple(s for s in self.each(data, key, field, self.string) if s)
+
+    def integer(self, value: Any, field: str, line: int | None, default: int) -> int:
+        if value is None:
+            return default
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        self.problem(field, "a whole number", describe(value), line)
+        return default
+
+    def number(self, value: Any, field: str, line: int | None) -> float | None:
+        if value is None:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+        self.problem(field, "a number", describe(value), line)
+        return None
+
+    def boolean(self, value: Any, field: str, line: int | None, default: bool) -> bool:
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.problem(field, "true or false", describe(value), line)
+        return default
+
+    def choice(self, value: Any, field: str, line: int | None, choices: tuple[str, ...], default: str = "") -> str:
+        if value is None:
+            return default
+        if isinstance(value, str) and value in choices:
+            return value
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+        self.problem(field, "one of " + ", ".join(choices), describe(value), line,
+                     hint=f"did you mean '{close[0]}'?" if close else "")
+        return default
+
+    def day(self, value: Any, field: str, line: int | None) -> dt.date | None:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.problem(field, "a calendar day YYYY-MM-DD that exists", describe(value), line)
+        return None
+
+    def date(self, value: Any, field: str, line: int | None) -> Date | None:
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            self.mapping(value, field, line, ("text", "edtf"), required=("text",))
+            text = self.string(value.get("text"), f"{field}.text", self.line_of(value, "text", line))
+            edtf = value.get("edtf")
+            edtf_line = self.line_of(value, "edtf", line)
+            field = f"{field}.edtf"
+        else:
+            text, edtf, edtf_line = None, value, line
+        if isinstance(edtf, dt.date):
+            edtf = edtf.isoformat()[:10]
+        elif isinstance(edtf, int) and not isinstance(edtf, bool):
+            edtf = f"{edtf:04d}"
+        if edtf is None:
+            return Date(text=text or "")
+        if not isinstance(edtf, str):
+            self.problem(field, "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05",
+                         describe(edtf), edtf_line)
+            return Date(text=text or "")
+        try:
+            lower, upper = dates.make_bounds(edtf.strip())
+        except dates.DateInvalid as exc:
+            self.problem(field, "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05",
+                         f"{describe(edtf)} ({exc})", edtf_line)
+            return Date(text=text or edtf)
+        return Date(text=text if text else edtf.strip(), edtf=edtf.strip(), lower=lower, upper=upper)
+
+    def place(self, value: Any, field: str, line: int | None) -> Place | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return Place(text=value.strip())
+        if isinstance(value, dict):
+            self.mapping(value, field, line, ("text", "current"), required=("text",))
+            return Place(text=self.string(value.get("text"), f"{field}.text", line),
+                         current=self.string(value.get("current"), f"{field}.current", line))
+        self.problem(field, "a place: text, or {text: ..., current: ...}", describe(value), line)
+        return None
+
+    def private(self, data: LineDict, keys: tuple[str, ...]) -> dict[str, Any]:
+        return {key: data[key] for key in keys if data.get(key) not in (None, "")}
