@@ -298,6 +298,7 @@ class Collection:
     people: tuple[Person, ...] = ()  # sorted by id
     exhibitions: tuple[Exhibition, ...] = ()  # sorted by (order, slug)
     pages: tuple[Page, ...] = ()  # sorted by (order, slug)
+    unreadable: tuple[str, ...] = ()  # ids of objects and people whose file could not be read (reported)
 
     def object(self, object_id: str) -> Artifact | None:
         return next((o for o in self.objects if o.id == object_id), None)

@@ -67,10 +67,14 @@ def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
     if text is None:
         return None
     try:
-        return make_yaml(text)
+        data = make_yaml(text)
     except YamlSyntaxError as exc:
-        problems.append(Problem(rel, "", "valid YAML", exc.message, exc.line))
+        problems.append(Problem(rel, "", "valid YAML", f"a syntax error: {exc.message}", exc.line,
+                                hint="look for a bracket or quote opened and not closed, or a missing space after ':'"))
         return None
+    if data is None:
+        problems.append(Problem(rel, "", "a map of keys such as 'id: ...'", "an empty file", 1))
+    return data
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -237,7 +241,8 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str) -> tup
                       describe(name), scan.line)
             continue
         if name not in on_disk:
-            close = difflib.get_close_matches(name, on_disk, n=1, cutoff=0.6)
+            unlisted = [f for f in on_disk if f not in {s.file for s in scans}]
+            close = difflib.get_close_matches(name, unlisted, n=1, cutoff=0.6)
             r.problem(f"scans[{index}].file", f"a file in {rel_folder}/scans/", f"'{name}' is not there",
                       scan.line, hint=f"did you mean '{close[0]}'?" if close else "")
             continue
@@ -385,6 +390,8 @@ def _read_narrative(root: Path, path: Path, keys: tuple[str, ...], problems: lis
     if vi is None:
         return None
     r, doc = vi
+    body = doc.body
+    r.lines["body"] = doc.body_line + body[: len(body) - len(body.lstrip())].count("\n")
     en_path = path.with_name(path.stem + ".en.md")
     en_body, en_meta = "", LineDict()
     if en_path.is_file():
@@ -447,10 +454,12 @@ def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
     objects_dir = root / "objects"
     folders = sorted(p for p in objects_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) \
         if objects_dir.is_dir() else []
-    objects = [a for a in (read_object(root, f, config, problems) for f in folders) if a]
+    read = {f.name: read_object(root, f, config, problems) for f in folders}
+    objects = [a for a in read.values() if a]
     people_dir = root / "people"
     people_files = sorted(people_dir.glob("*.yaml")) if people_dir.is_dir() else []
-    people = [p for p in (read_person(root, f, config, problems) for f in people_files) if p]
+    read_people = {f.stem: read_person(root, f, config, problems) for f in people_files}
+    people = [p for p in read_people.values() if p]
     exhibitions = [e for e in (read_exhibition(root, f, problems) for f in _markdown_files(root / "exhibitions")) if e]
     pages = [p for p in (read_page(root, f, problems) for f in _markdown_files(root / "pages")) if p]
     collection = Collection(
@@ -460,5 +469,6 @@ def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
         people=tuple(sorted(people, key=lambda p: p.id)),
         exhibitions=tuple(sorted(exhibitions, key=lambda e: (e.order, e.slug))),
         pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))),
+        unreadable=tuple(name for name, record in {**read, **read_people}.items() if record is None),
     )
     return collection, problems

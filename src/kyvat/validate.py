@@ -41,6 +41,7 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
     config = collection.config
     id_regex = make_accession_regex(config.accession_pattern)
     people = {p.id for p in collection.people}
+    unreadable = set(collection.unreadable)  # already reported: references to them are not errors too
     seen: dict[str, str] = {}
     for obj in collection.objects:
         src = obj.source
@@ -52,11 +53,11 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
             problems.append(Problem(src.path, "id", f"an accession number like the pattern {config.accession_pattern}",
                                     f"'{obj.id}'", src.line("id")))
         for index, link in enumerate(obj.people):
-            if link.person not in people:
+            if link.person not in people | unreadable:
                 problems.append(_missing_person(src.path, f"people[{index}].person", link.person,
-                                                src.line(f"people[{index}]") or src.line("people"), people))
+                                                src.line(f"people[{index}].person"), people))
         acq = obj.acquisition
-        if acq is not None and acq.donor and acq.donor not in people:
+        if acq is not None and acq.donor and acq.donor not in people | unreadable:
             problems.append(_missing_person(src.path, "acquisition.donor", acq.donor, src.line("acquisition.donor"),
                                             people))
         if acq is not None and acq.method == "loan" and acq.loan_until and acq.loan_until < today:
@@ -74,15 +75,20 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
                                         f"'{scan.sha256}'", scan.line))
     for person in collection.people:
         for index, rel in enumerate(person.relationships):
-            if rel.person not in people:
+            if rel.person not in people | unreadable:
                 problems.append(_missing_person(person.source.path, f"relationships[{index}].person", rel.person,
-                                                person.source.line(f"relationships[{index}]"), people))
+                                                person.source.line(f"relationships[{index}].person"), people))
     objects = {o.id: o for o in collection.objects}
     for exhibition in collection.exhibitions:
         src = exhibition.source
         named = [(i, src.line("objects")) for i in exhibition.objects]
-        named += [(m.group(1), None) for m in EMBED.finditer(exhibition.body.vi + "\n" + exhibition.body.en)]
+        body_line = src.line("body") or 1
+        named += [(m.group(1), body_line + exhibition.body.vi[: m.start()].count("\n"))
+                  for m in EMBED.finditer(exhibition.body.vi)]
+        named += [(m.group(1), None) for m in EMBED.finditer(exhibition.body.en)]
         for object_id, line in named:
+            if object_id in unreadable:
+                continue
             if object_id not in objects:
                 problems.append(Problem(src.path, "objects", "the id of an object in objects/",
                                         f"'{object_id}', which no object has", line))

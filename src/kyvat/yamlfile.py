@@ -59,6 +59,16 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # PyYAML raises ValueError on a date that looks right but is not in the calendar (1972-02-30);
+    # keep the text so the record reader can name the field instead of crashing.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 

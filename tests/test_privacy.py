@@ -1,0 +1,45 @@
+"""The privacy door: nothing private passes `to_public`, and nothing private reaches any built file."""
+
+from __future__ import annotations
+
+from kyvat.privacy import hidden_names, to_public
+from kyvat.validate import load_collection
+
+from conftest import FIXTURE_COLLECTION
+from leaks import find_leaks, planted_markers
+
+
+def test_the_fixture_plants_markers_in_every_kind_of_private_field():
+    markers = planted_markers(FIXTURE_COLLECTION)
+    for kind in ("LOCATION", "RECEIPT", "TERMS", "NOTES", "VALUATION", "PHONE", "FAMILYPHONE", "ADDRESS", "IDCARD"):
+        assert any(f"PRIVATE-MARKER-{kind}-" in m for m in markers), kind
+    assert any(m.startswith("RESTRICTED-MARKER-") for m in markers)
+
+
+def test_to_public_drops_restricted_private_and_unconsented():
+    collection = load_collection(FIXTURE_COLLECTION)
+    public = to_public(collection)
+    assert {o.id for o in collection.objects} - {o.id for o in public.objects} == {
+        o.id for o in collection.objects if o.visibility == "restricted"}
+    assert all(not o.location and not o.private for o in public.objects)
+    assert all(o.acquisition.receipt_no == "" and not o.acquisition.terms for o in public.objects if o.acquisition)
+    assert all(p.publish_name and not p.contact and not p.private for p in public.people)
+    named = {p.id for p in public.people}
+    assert all(link.person in named for o in public.objects for link in o.people)
+    assert all(o.acquisition.donor in named for o in public.objects if o.acquisition and o.acquisition.donor)
+    text = repr(public)
+    markers = planted_markers(FIXTURE_COLLECTION, hidden_names(collection))
+    assert [m for m in markers if m in text] == []
+
+
+def test_the_leak_finder_can_fail(tmp_path):
+    (tmp_path / "page.html").write_text("<p>tran thi bi mat marker</p>", encoding="utf-8")
+    (tmp_path / "PRIVATE-MARKER-X-1.json").write_text("{}", encoding="utf-8")
+    leaks = find_leaks(tmp_path, {"Trần Thị Bí Mật Marker", "PRIVATE-MARKER-X-1"})
+    assert leaks == ["PRIVATE-MARKER-X-1.json: PRIVATE-MARKER-X-1", "page.html: Trần Thị Bí Mật Marker"]
+
+
+def test_no_private_value_in_any_built_file(built_fixture):
+    collection = load_collection(FIXTURE_COLLECTION)
+    markers = planted_markers(FIXTURE_COLLECTION, hidden_names(collection))
+    assert find_leaks(built_fixture, markers) == []

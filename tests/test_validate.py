@@ -1,0 +1,83 @@
+"""Each file in tests/broken/ is one curator's mistake planted in a copy of the test collection, with
+the exact lines `kyvat validate` must print. To rewrite the expected lines after a deliberate change
+of wording, run `KYVAT_REGENERATE=1 .venv/bin/python -m pytest tests/test_validate.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kyvat.cli import main
+from kyvat.yamlfile import make_yaml
+
+BROKEN = Path(__file__).parent / "broken"
+CASES = sorted(BROKEN.glob("*.yaml"))
+
+
+def apply_steps(root: Path, steps: list[dict]) -> None:
+    for step in steps:
+        if "copy" in step:
+            shutil.copytree(root / step["copy"], root / step["to"])
+        elif "rename" in step:
+            (root / step["rename"]).rename(root / step["to"])
+        elif "delete" in step:
+            (root / step["delete"]).unlink()
+        elif "encode" in step:
+            path = root / step["file"]
+            # cp1258 writes Vietnamese tones as separate marks, so decompose first
+            text = unicodedata.normalize("NFD", path.read_text(encoding="utf-8"))
+            path.write_bytes(text.encode(step["encode"], errors="replace"))
+        elif "write" in step:
+            (root / step["file"]).write_text(step["write"], encoding="utf-8")
+        else:
+            path = root / step["file"]
+            text = path.read_text(encoding="utf-8")
+            assert step["replace"] in text, f"{step['replace']!r} is not in {step['file']}: fix the case"
+            path.write_text(text.replace(step["replace"], step["with"], 1), encoding="utf-8")
+
+
+def validate(root: Path, *extra: str):
+    result = CliRunner().invoke(main, ["validate", "-c", str(root), *extra])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_the_test_collection_is_valid(collection_copy):
+    result = validate(collection_copy)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_each_mistake_is_named_for_the_curator(case: Path, collection_copy: Path):
+    spec = make_yaml(case.read_text(encoding="utf-8"))
+    apply_steps(collection_copy, spec["steps"])
+    result = validate(collection_copy)
+    lines = [line for line in result.output.splitlines() if ": error: " in line or ": warning: " in line]
+    if os.environ.get("KYVAT_REGENERATE"):
+        _rewrite_expect(case, lines)
+        return
+    assert spec["expect"], f"{case.name} has no expected lines; regenerate and review them"
+    assert lines == list(spec["expect"]), "\n".join(["got:"] + lines)
+    if spec.get("warning_only"):
+        assert result.exit_code == 0
+        assert validate(collection_copy, "--strict").exit_code == 1
+    else:
+        assert result.exit_code == 1
+    machine = json.loads(validate(collection_copy, "--format", "json").output)
+    assert machine["valid"] is bool(spec.get("warning_only"))
+    assert {p["path"] for p in machine["problems"]} == {line.split(":", 1)[0] for line in lines}
+
+
+def _rewrite_expect(case: Path, lines: list[str]) -> None:
+    text = case.read_text(encoding="utf-8")
+    head = text[: text.index("expect:")]
+    body = "".join(f"  - {json.dumps(line, ensure_ascii=False)}\n" for line in lines)
+    case.write_text(head + "expect:\n" + body, encoding="utf-8")
