@@ -13,7 +13,7 @@ from typing import Any
 from .errors import Problem
 from .fields import FieldReader, describe
 from .model import (
-    ACQUISITION_METHODS, CONDITION_GRADES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
+    ACQUISITION_METHODS, CONDITION_GRADES, OBJECT_TYPES, PAGED_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
     Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Death,
     Dimensions, Exhibition, Page, Person, PersonLink, Provider, Relationship, Rights, Scan,
     Source, Text,
@@ -225,7 +225,17 @@ def _scan_entry(r: FieldReader, value: Any, field: str, line: int | None) -> Sca
                 line=r.line_of(data, "file", line))
 
 
-def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str) -> tuple[Scan, ...]:
+def _default_label(kind: str, object_type: str, n: int) -> Text:
+    if kind == "audio":
+        return Text(vi=f"Bản ghi âm {n}", en=f"Recording {n}")
+    if kind == "video":
+        return Text(vi=f"Đoạn phim {n}", en=f"Film {n}")
+    if object_type in PAGED_TYPES:
+        return Text(vi=f"Trang {n}", en=f"Page {n}")
+    return Text(vi=f"Ảnh {n}", en=f"Image {n}")
+
+
+def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object_type: str) -> tuple[Scan, ...]:
     scan_dir = folder / "scans"
     on_disk = sorted(p.name for p in scan_dir.iterdir() if not p.name.startswith(".")) if scan_dir.is_dir() else []
     listed = r.each(data, "scans", "scans", lambda v, f, ln: _scan_entry(r, v, f, ln))
@@ -251,7 +261,7 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str) -> tup
         if transcript_path.is_file():
             transcript = _read_text(transcript_path, f"{rel_folder}/transcripts/{transcript_path.name}",
                                     r.problems) or ""
-        label = scan.label or Text(vi=f"Trang {index + 1}", en=f"Page {index + 1}")
+        label = scan.label or _default_label(Scan(file=name).kind, object_type, index + 1)
         out.append(Scan(file=name, label=label, sha256=scan.sha256, transcript=transcript.strip(),
                         transcript_source=source if transcript.strip() else "", line=scan.line))
     return tuple(out)
@@ -283,7 +293,7 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
         loc = r.mapping(data["location"], "location", ln("location"), ("room", "case", "store", "shelf", "box"))
         location = dict(loc or {})
     acquisition = _acquisition(r, data["acquisition"], ln("acquisition")) if data.get("acquisition") else None
-    scans = _scans(r, data, folder, _rel(root, folder))
+    scans = _scans(r, data, folder, _rel(root, folder), str(data.get("object_type")))
     return Artifact(
         id=object_id,
         title=r.text(data.get("title"), "title", ln("title")),
