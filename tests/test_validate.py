@@ -81,3 +81,37 @@ def _rewrite_expect(case: Path, lines: list[str]) -> None:
     head = text[: text.index("expect:")]
     body = "".join(f"  - {json.dumps(line, ensure_ascii=False)}\n" for line in lines)
     case.write_text(head + "expect:\n" + body, encoding="utf-8")
+
+
+# The same mistakes planted in the bundled sample: exit 1, the file and the field or value named.
+SAMPLE_MISTAKES = [
+    ("objects/AB-2026-0001/record.yaml", "object_type: letter", "object_type: [letter", "record.yaml:7"),
+    ("objects/AB-2026-0001/record.yaml", "object_type: letter\n", "", "object_type"),
+    ("objects/AB-2026-0001/record.yaml", "count: 1", "count: một", "'một'"),
+    ("objects/AB-2026-0001/record.yaml", "\ntitle:", "\ntitel:", "did you mean 'title'"),
+    ("objects/AB-2026-0007/record.yaml", "id: AB-2026-0007", "id: AB-2026-0001", "already used"),
+    ("objects/AB-2026-0001/record.yaml", "{person: nguyen-van-duc, role: author}",
+     "{person: nguyen-van-dux, role: author}", "'nguyen-van-dux'"),
+    ("objects/AB-2026-0001/record.yaml", "donor: nguyen-thi-hoa", "donor: nobody", "'nobody'"),
+    ("exhibitions/thu-tu-mat-tran.md", "{{object AB-2026-0013}}", "{{object AB-2026-0099}}", "'AB-2026-0099'"),
+    ("objects/AB-2026-0001/record.yaml", "edtf: 1972-03-12", "edtf: 1972-02-31", "1972-02-31"),
+    ("objects/AB-2026-0007/record.yaml", "  loan_until: 2027-03-31", "", "acquisition.loan_until"),
+]
+
+
+@pytest.mark.parametrize("file, old, new, named", SAMPLE_MISTAKES, ids=[m[3] for m in SAMPLE_MISTAKES])
+def test_mistakes_in_the_sample_are_named(sample_copy: Path, file, old, new, named):
+    assert validate(sample_copy).exit_code == 0
+    apply_steps(sample_copy, [{"file": file, "replace": old, "with": new}])
+    result = validate(sample_copy)
+    assert result.exit_code == 1
+    assert file in result.output and named in result.output, result.output
+
+
+def test_a_missing_scan_and_a_bad_encoding_in_the_sample_are_named(sample_copy: Path):
+    apply_steps(sample_copy, [{"delete": "objects/AB-2026-0002/scans/003.jpg"},
+                              {"file": "people/hoang-thi-mai.yaml", "encode": "cp1258"}])
+    result = validate(sample_copy)
+    assert result.exit_code == 1
+    assert "objects/AB-2026-0002/record.yaml" in result.output and "'003.jpg' is not there" in result.output
+    assert "people/hoang-thi-mai.yaml" in result.output and "UTF-8" in result.output

@@ -86,9 +86,13 @@ def make_yaml(text: str, first_line: int = 1) -> Any:
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else None
-        raise YamlSyntaxError(f"{exc.problem or exc.context}", line) from None
+        problem = exc.problem_mark.line + first_line if exc.problem_mark else None
+        context = exc.context_mark.line + first_line if exc.context_mark else None
+        message = exc.problem or exc.context or "not YAML"
+        if context and problem and context != problem:
+            # the curator's slip is usually where the unclosed thing began, not where YAML noticed
+            message = f"{exc.context} that starts here; on line {problem}: {exc.problem}"
+        raise YamlSyntaxError(message, context or problem) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(str(exc)) from None
     if first_line != 1:
