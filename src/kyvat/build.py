@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import derivatives, iiif, search, site
+from . import derivatives, iiif, research, site, sitesearch
 from .errors import KyvatError, Problem
 from .privacy import to_public
-from .validate import load_collection
+from .validate import load_for_build
 
 
 @dataclass
@@ -54,7 +54,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     """Build the site for `collection_root` into `out`. Raises CollectionInvalid before writing
     anything if the records have errors; scan problems are reported and the rest is built."""
     started = time.monotonic()
-    collection = load_collection(collection_root, strict=strict, today=today)
+    collection, scan_problems = load_for_build(collection_root, strict=strict, today=today)
     public = to_public(collection)
     if base_url:
         from dataclasses import replace
@@ -68,7 +68,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        report = BuildReport(objects=len(public.objects))
+        report = BuildReport(objects=len(public.objects), problems=list(scan_problems))
         images = derivatives.write_image_services(public, staging, cache_dir, jobs=jobs,
                                                   executor_factory=executor_factory)
         report.scans = images.scans
@@ -77,7 +77,8 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
         report.problems.extend(images.problems)
         iiif.write_iiif(public, staging, images)
         report.pages = site.write_site(public, staging, images, collection_root=Path(collection_root))
-        search.write_indexes(public, staging, cache_dir)
+        research.write_research_index(public, cache_dir / "index")
+        sitesearch.write_site_search(public, staging)
         _keep_unchanged(out, staging)
         _swap(staging, out)
     except BaseException:
@@ -97,8 +98,11 @@ def _keep_unchanged(old: Path, new: Path) -> None:
         return
     for path in new.rglob("*"):
         previous = old / path.relative_to(new)
-        if path.is_file() and previous.is_file() and path.stat().st_size == previous.stat().st_size \
-                and path.read_bytes() == previous.read_bytes():
+        if not (path.is_file() and previous.is_file()):
+            continue
+        if os.path.samefile(path, previous):  # tiles hard-linked from the cache: same file already
+            continue
+        if path.stat().st_size == previous.stat().st_size and path.read_bytes() == previous.read_bytes():
             stat = previous.stat()
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 

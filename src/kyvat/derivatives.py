@@ -1,14 +1,39 @@
 """Derivatives of the masters: thumbnails and IIIF Image API 3.0 level-0 static tiles, cached by
-checksum outside the collection. (Implementation: issue 3.)
+checksum outside the collection and linked into the site.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
-from .errors import Problem
+import PIL
+from PIL import Image, ImageCms
+
+from . import media
+from .errors import MediaError, Problem
 from .model import Collection
+
+# Bump when the way derivatives are made changes, so every cached service is made again.
+RECIPE_VERSION = 3
+# Whole-image sizes go on halving below the smallest tile level until one is narrower than this,
+# so there is always a thumbnail 200-400 pixels wide.
+THUMBNAIL_WIDTH = 400
+IIIF_CONTEXT = "http://iiif.io/api/image/3/context.json"
+SERVICE_FILE = "service.json"  # in the cache: what info.json needs, minus the id (base_url may change)
+TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +49,7 @@ class ImageService:
     duration: float = 0.0  # seconds (audio, video)
     sizes: tuple[tuple[int, int], ...] = ()  # the `sizes` of info.json, smallest first
     media_path: str = ""  # audio/video: the copied file, relative to the site root
+    sha256: str = ""  # of the master, as read during this build
 
     @property
     def name(self) -> str:
@@ -52,7 +78,323 @@ class Derivatives:
         return sorted((s for s in self.services if s.object_id == object_id), key=lambda s: s.n)
 
 
+@dataclass(frozen=True)
+class Job:
+    """One scan to publish; plain values only, so it can travel to a worker process or machine."""
+
+    object_id: str
+    n: int
+    file: str
+    kind: str
+    master: str  # absolute path of the master
+    rel: str  # the master's path relative to the collection, for messages
+    site_dir: str
+    cache_dir: str
+    base_url: str
+    tile_size: int
+    jpeg_quality: int
+    max_pixels: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    service: ImageService | None = None
+    problems: tuple[Problem, ...] = ()
+    reused: bool = False
+
+
+# -- pure: the shape of a level-0 service -------------------------------------------------------
+
+def make_scale_factors(width: int, height: int, tile_size: int) -> list[int]:
+    """1, 2, 4, … until the whole image fits in one tile."""
+    factors = [1]
+    while math.ceil(width / factors[-1]) > tile_size or math.ceil(height / factors[-1]) > tile_size:
+        factors.append(factors[-1] * 2)
+    return factors
+
+
+def make_sizes(width: int, height: int, tile_size: int = 512) -> list[tuple[int, int]]:
+    """Whole-image sizes, smallest first: every tile level's, full size included, then halvings
+    down to a thumbnail narrower than THUMBNAIL_WIDTH. Listing every level matters: OpenSeadragon
+    (Mirador's viewer) takes a `sizes` list as long as the number of levels for the levels' sizes."""
+    last = make_scale_factors(width, height, tile_size)[-1]
+    sizes, scale = [], 1
+    while scale <= last or sizes[-1][0] >= THUMBNAIL_WIDTH and sizes[-1][1] > 1:
+        sizes.append((math.ceil(width / scale), math.ceil(height / scale)))
+        scale *= 2
+    return sorted(sizes)
+
+
+def make_tiles(width: int, height: int, tile_size: int, scale: int) -> list[tuple[tuple[int, int, int, int], str]]:
+    """Every tile a level-0 client may ask for at `scale`: (crop box in that level's pixels,
+    URL path below the service). The arithmetic is OpenSeadragon's, so its requests all exist."""
+    level_w, level_h = math.ceil(width / scale), math.ceil(height / scale)
+    tiles = []
+    for y in range(0, level_h, tile_size):
+        for x in range(0, level_w, tile_size):
+            w, h = min(tile_size, level_w - x), min(tile_size, level_h - y)
+            rx, ry = x * scale, y * scale
+            rw, rh = min(tile_size * scale, width - rx), min(tile_size * scale, height - ry)
+            region = "full" if (rw, rh) == (width, height) else f"{rx},{ry},{rw},{rh}"
+            tiles.append(((x, y, x + w, y + h), f"{region}/{w},{h}/0/default.jpg"))
+    return tiles
+
+
+def make_info_json(service_id: str, width: int, height: int, tile_size: int, scale_factors: list[int],
+                   sizes: list[tuple[int, int]]) -> dict:
+    """The info.json of a level-0 IIIF Image API 3.0 service."""
+    return {
+        "@context": IIIF_CONTEXT,
+        "id": service_id,
+        "type": "ImageService3",
+        "protocol": "http://iiif.io/api/image",
+        "profile": "level0",
+        "width": width,
+        "height": height,
+        "sizes": [{"width": w, "height": h} for w, h in sizes],
+        "tiles": [{"width": tile_size, "height": tile_size, "scaleFactors": scale_factors}],
+    }
+
+
+def make_settings_key(job: Job) -> str:
+    """What, besides the master's bytes, decides the derivatives' bytes."""
+    settings = {"recipe": RECIPE_VERSION, "pillow": PIL.__version__, "kind": job.kind}
+    if job.kind == "image":
+        settings.update(tile_size=job.tile_size, jpeg_quality=job.jpeg_quality)
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+
+
+# -- images in memory -------------------------------------------------------------------------
+
+def to_display(im: Image.Image) -> tuple[Image.Image, list[str]]:
+    """The master as viewers should see it: EXIF orientation applied, 8 bits, sRGB, no alpha.
+    Returns the image (L or RGB) and notes on anything that could not be honoured."""
+    notes = []
+    icc = im.info.get("icc_profile")
+    orientation = im.getexif().get(0x0112)
+    if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        # 16-bit grey: keep the top 8 bits (Pillow's own convert would clip at 255 instead)
+        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    elif im.mode == "F":
+        im = im.convert("L")
+    elif im.mode in ("RGBA", "LA", "PA", "P", "La", "RGBa") or "transparency" in im.info:
+        rgba = im.convert("RGBA")
+        im = Image.new("RGB", rgba.size, "white")
+        im.paste(rgba, mask=rgba.getchannel("A"))  # scans with transparency are shown on white paper
+        del rgba
+    elif im.mode == "1":
+        im = im.convert("L")
+    if icc:
+        im, note = _to_srgb(im, icc)
+        notes += note
+    if im.mode not in ("L", "RGB"):
+        im = im.convert("RGB")
+    if orientation in TRANSPOSE:
+        im = im.transpose(TRANSPOSE[orientation])
+    return im, notes
+
+
+def _to_srgb(im: Image.Image, icc: bytes) -> tuple[Image.Image, list[str]]:
+    try:
+        source = ImageCms.ImageCmsProfile(BytesIO(icc))
+        description = ImageCms.getProfileDescription(source) or ""
+    except (OSError, ImageCms.PyCMSError) as exc:
+        return im, [f"its embedded ICC profile cannot be read ({exc}); colours are shown as stored"]
+    if "srgb" in description.lower() and im.mode in ("L", "RGB"):
+        return im, []  # already sRGB: a transform would cost time and change nothing
+    try:
+        out_mode = "RGB"
+        converted = ImageCms.profileToProfile(im, source, ImageCms.createProfile("sRGB"), outputMode=out_mode)
+    except (ImageCms.PyCMSError, ValueError, OSError) as exc:
+        note = f"its embedded ICC profile '{description.strip()}' cannot be applied ({exc}); colours are shown as stored"
+        return im, [note]
+    if im.mode == "L":
+        converted = converted.convert("L")  # a grey master stays grey
+    return converted, []
+
+
+def write_jpeg(im: Image.Image, path: Path, quality: int) -> None:
+    """Fixed JPEG settings, no metadata (so no EXIF or GPS leaves the master)."""
+    os.makedirs(path.parent, exist_ok=True)
+    im.save(path, "JPEG", quality=quality, optimize=False, progressive=False)
+
+
+def write_pyramid(im: Image.Image, folder: Path, tile_size: int, quality: int) -> dict:
+    """Every file a level-0 client may ask for, built level by level: each level is the previous one
+    reduced 2x (never a full-size copy per level: the whole pyramid is 4/3 of the master in memory).
+    Returns the service description."""
+    width, height = im.size
+    factors = make_scale_factors(width, height, tile_size)
+    sizes = make_sizes(width, height, tile_size)
+    full_max = folder / "full" / "max" / "0" / "default.jpg"
+    write_jpeg(im, full_max, quality)
+    level = im
+    for index in range(len(sizes)):  # sizes are the levels, and a few smaller halvings
+        scale = 2 ** index
+        if index:
+            level = level.reduce(2)
+        written = set()
+        if scale in factors:
+            for box, url in make_tiles(width, height, tile_size, scale):
+                write_jpeg(level.crop(box), folder / url, quality)
+                written.add(url)
+        url = f"full/{level.width},{level.height}/0/default.jpg"
+        if url not in written and scale == 1:  # the same pixels and settings as full/max: the same bytes
+            os.makedirs((folder / url).parent, exist_ok=True)
+            _link(full_max, folder / url)
+        elif url not in written:
+            write_jpeg(level, folder / url, quality)
+    return {"width": width, "height": height, "tile_size": tile_size, "scale_factors": factors,
+            "sizes": [list(s) for s in sizes]}
+
+
+# -- one scan, in a worker --------------------------------------------------------------------
+
+def make_service(job: Job) -> Outcome:
+    """Publish one scan: reuse or make its cached derivatives, then link them into the site.
+    Top-level and fed plain values, so any concurrent.futures executor can run it."""
+    try:
+        sha = media.read_sha256(Path(job.master))
+        entry = Path(job.cache_dir) / "images" / f"{sha}-{make_settings_key(job)}"
+        reused = (entry / SERVICE_FILE).is_file()
+        if not reused:
+            _make_entry(job, entry)
+        described = json.loads((entry / SERVICE_FILE).read_text(encoding="utf-8"))
+        notes = described.pop("notes", [])
+        service = _publish(job, entry, described, sha)
+    except MediaError as exc:
+        return Outcome(problems=(_problem(job, exc.reason),))
+    except OSError as exc:
+        return Outcome(problems=(_problem(job, f"cannot be read or its derivatives written ({exc.strerror or exc})"),))
+    return Outcome(service=service, reused=reused,
+                   problems=tuple(_problem(job, note, severity="warning") for note in notes))
+
+
+def _problem(job: Job, reason: str, severity: str = "error") -> Problem:
+    expected = "a readable JPEG, PNG, TIFF or WebP master" if job.kind == "image" \
+        else "a readable MP3, M4A, MP4 or WebM recording"
+    return Problem(path=job.rel, expected=expected, found=reason + (" (skipped)" if severity == "error" else ""),
+                   severity=severity)
+
+
+def _make_entry(job: Job, entry: Path) -> None:
+    """Make the derivatives in a temporary folder and rename it into place, so a crash or a
+    parallel build never leaves a half-made cache entry that looks complete."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
+    try:
+        if job.kind == "image":
+            master, pages = media.read_image(Path(job.master), job.max_pixels)
+            im, notes = to_display(master)
+            del master  # to_display made a new image, or returned this one: one full copy stays
+            described = write_pyramid(im, work, job.tile_size, job.jpeg_quality)
+            if pages > 1:
+                notes.append(f"a file of {pages} pages: only the first is published; give each page its own file")
+            described["notes"] = notes
+        else:
+            described = {"duration": media.read_duration(Path(job.master))}
+            media.write_public_recording(Path(job.master), work / ("media" + Path(job.file).suffix.lower()))
+        (work / SERVICE_FILE).write_text(json.dumps(described, indent=2), encoding="utf-8")
+        try:
+            work.rename(entry)
+        except OSError:
+            if not (entry / SERVICE_FILE).is_file():
+                raise  # not a parallel twin that finished first: a real failure
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
+    site = Path(job.site_dir)
+    name = f"{job.object_id}-{job.n}"
+    if job.kind != "image":
+        suffix = Path(job.file).suffix.lower()
+        media_path = f"media/{name}{suffix}"
+        os.makedirs(site / "media", exist_ok=True)
+        _link(entry / f"media{suffix}", site / media_path)
+        return ImageService(job.object_id, job.n, job.file, job.kind, duration=described["duration"],
+                            media_path=media_path, sha256=sha)
+    folder = site / "iiif" / "images" / name
+    files = sorted(entry.rglob("*.jpg"))
+    for parent in sorted({folder / p.parent.relative_to(entry) for p in files}):
+        os.makedirs(parent, exist_ok=True)
+    for path in files:
+        _link(path, folder / path.relative_to(entry))
+    sizes = [tuple(s) for s in described["sizes"]]
+    info = make_info_json(f"{job.base_url}iiif/images/{name}", described["width"], described["height"],
+                          described["tile_size"], described["scale_factors"], sizes)
+    (folder / "info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return ImageService(job.object_id, job.n, job.file, "image", width=described["width"],
+                        height=described["height"], sizes=tuple(sizes), sha256=sha)
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link a cached file into the site (instant, no extra space); copy across file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+# -- the whole collection ---------------------------------------------------------------------
+
+def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path) -> tuple[list[Job], list[Problem]]:
+    """A job per scan whose master is a real file inside the collection; a problem for the others."""
+    root = Path(collection.root).resolve()
+    config = collection.config
+    jobs, problems = [], []
+    for obj in sorted(collection.objects, key=lambda o: o.id):
+        for n, scan in enumerate(obj.scans, start=1):
+            rel = f"objects/{obj.id}/scans/{scan.file}"
+            folder = root / "objects" / obj.id / "scans"
+            path = folder / scan.file
+            job = Job(obj.id, n, scan.file, scan.kind, str(path), rel, str(site_dir), str(cache_dir),
+                      config.base_url, config.tile_size, config.jpeg_quality, config.max_image_pixels)
+            reason = _unsafe(path, folder, root)
+            if reason:
+                problems.append(_problem(job, reason))
+            else:
+                jobs.append(job)
+    return jobs, problems
+
+
+def _unsafe(path: Path, folder: Path, root: Path) -> str:
+    """Why a master must not be read, or ''. A symlink or a '..' could publish any file on the
+    machine (a private letter, a password file) as if it were a scan."""
+    if path.is_symlink() or any(p.is_symlink() for p in path.parents if root in p.parents):
+        return "a symbolic link; a master must be a real file inside the collection"
+    resolved = path.resolve()
+    if root not in resolved.parents:
+        return "a path leading outside the collection"
+    if resolved.parent != folder.resolve():
+        return "a path leading outside its scans/ folder"
+    if not resolved.is_file():
+        return "no such file"
+    return ""
+
+
 def write_image_services(collection: Collection, site_dir: Path, cache_dir: Path, *, jobs: int | None = None,
                          executor_factory=None) -> Derivatives:
-    """Write every scan's image service (or media file) under site_dir/iiif/images (issue 3)."""
-    raise NotImplementedError("issue 3")
+    """Write every scan's image service (or media file) under site_dir, in parallel across scans.
+    `executor_factory(max_workers)` may return any concurrent.futures Executor (a Dask client's
+    `get_executor()` included); the default is a pool of processes."""
+    todo, problems = make_jobs(collection, Path(site_dir).resolve(), Path(cache_dir).resolve())
+    result = Derivatives(scans=len(todo) + len(problems), problems=problems)
+    if todo:
+        workers = jobs or os.cpu_count() or 1
+        factory = executor_factory or (lambda n: concurrent.futures.ProcessPoolExecutor(max_workers=n))
+        with factory(min(workers, len(todo))) as executor:
+            futures = {executor.submit(make_service, job): job for job in todo}
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker killed (out of memory) or lost: that scan only
+                    outcome = Outcome(problems=(_problem(futures[future], f"its worker stopped ({exc!r})"),))
+                result.problems.extend(outcome.problems)
+                if outcome.service is not None:
+                    result.services.append(outcome.service)
+                    result.reused += outcome.reused
+                    result.processed += not outcome.reused
+    result.services.sort(key=lambda s: (s.object_id, s.n))
+    result.problems.sort(key=lambda p: (p.path, p.severity))
+    return result

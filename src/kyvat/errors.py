@@ -23,6 +23,8 @@ class Problem:
     line: int | None = None
     severity: str = "error"  # "error" | "warning"
     hint: str = ""  # e.g. "did you mean 'title'?"
+    # "scan": the problem concerns one scan only; a build skips that scan and goes on (exit 1)
+    scope: str = ""
 
     @property
     def is_error(self) -> bool:

@@ -36,8 +36,8 @@ class FieldReader:
         self.lines: dict[str, int] = {}
 
     def problem(self, field: str, expected: str, found: str = "", line: int | None = None,
-                severity: str = "error", hint: str = "") -> None:
-        self.problems.append(Problem(self.path, field, expected, found, line, severity, hint))
+                severity: str = "error", hint: str = "", scope: str = "") -> None:
+        self.problems.append(Problem(self.path, field, expected, found, line, severity, hint, scope))
 
     # -- structure -----------------------------------------------------------------------------
 

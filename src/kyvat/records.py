@@ -248,13 +248,13 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
         name = scan.file
         if "/" in name or "\\" in name or name in ("", ".", ".."):
             r.problem(f"scans[{index}].file", "a file name inside scans/ (no folders, no '..')",
-                      describe(name), scan.line)
+                      describe(name), scan.line, scope="scan")
             continue
         if name not in on_disk:
             unlisted = [f for f in on_disk if f not in {s.file for s in scans}]
             close = difflib.get_close_matches(name, unlisted, n=1, cutoff=0.6)
             r.problem(f"scans[{index}].file", f"a file in {rel_folder}/scans/", f"'{name}' is not there",
-                      scan.line, hint=f"did you mean '{close[0]}'?" if close else "")
+                      scan.line, hint=f"did you mean '{close[0]}'?" if close else "", scope="scan")
             continue
         transcript_path = folder / "transcripts" / (name.rsplit(".", 1)[0] + ".txt")
         transcript = ""

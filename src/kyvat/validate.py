@@ -124,3 +124,14 @@ def load_collection(root: str | Path, strict: bool = False, today: dt.date | Non
     if any(p.is_error or strict for p in problems):
         raise CollectionInvalid(problems)
     return collection
+
+
+def load_for_build(root: str | Path, strict: bool = False,
+                   today: dt.date | None = None) -> tuple[Collection, list[Problem]]:
+    """Like load_collection, but a problem with one scan (missing, or a path out of its folder)
+    does not stop a build: that scan is left out and the problem returned for the report."""
+    collection, problems = check_collection(root, today)
+    blocking = [p for p in problems if (p.is_error or strict) and p.scope != "scan"]
+    if blocking:
+        raise CollectionInvalid(problems)
+    return collection, [p for p in problems if p.scope == "scan"]

@@ -1,0 +1,470 @@
+"""Masters: ingest (copy into scans/ and record the checksum), technical metadata (Pillow, exifread,
+mutagen, ffprobe) and fixity (every master checked against the checksum its record holds).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import exifread
+import mutagen
+from PIL import Image, UnidentifiedImageError
+
+from .errors import MediaError, RecordError
+from .model import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, Collection
+from .yamlfile import LineDict, LineList, YamlSyntaxError, make_yaml, to_yaml
+
+# Pillow's names of the formats kyvat publishes (MPO: a camera JPEG holding extra pictures).
+IMAGE_FORMATS = frozenset({"JPEG", "MPO", "PNG", "TIFF", "WEBP"})
+MASTER_EXTENSIONS = IMAGE_EXTENSIONS + AUDIO_EXTENSIONS + VIDEO_EXTENSIONS
+BIT_DEPTH = {"1": 1, "L": 8, "P": 8, "RGB": 8, "RGBA": 8, "CMYK": 8, "YCbCr": 8, "LA": 8, "I": 32, "F": 32}
+ORIENTATIONS = {1: "normal", 2: "mirrored", 3: "rotated 180°", 4: "mirrored vertically",
+                5: "mirrored and rotated 90° anticlockwise", 6: "rotated 90° clockwise",
+                7: "mirrored and rotated 90° clockwise", 8: "rotated 90° anticlockwise"}
+CHUNK = 1 << 20
+
+# exifread logs "file format not recognised" for every PNG without EXIF; a missing tag is normal here.
+logging.getLogger("exifread").setLevel(logging.ERROR)
+
+
+def read_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_image(path: Path, max_pixels: int) -> tuple[Image.Image, int]:
+    """The master's first page decoded, and its number of pages; MediaError says, for a curator,
+    why a file cannot be used (empty, text, unsupported, too many pixels, damaged)."""
+    if not path.is_file():
+        raise MediaError(str(path), "no such file")
+    if path.stat().st_size == 0:
+        raise MediaError(str(path), "an empty file (0 bytes)")
+    with open(path, "rb") as fh, pixel_limit(max_pixels):
+        try:
+            im = Image.open(fh)
+        except Image.DecompressionBombError as exc:
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            raise MediaError(str(path), _too_big(int(found.group(1)) if found else 0, max_pixels)) from None
+        except UnidentifiedImageError:
+            raise MediaError(str(path), _not_an_image(path)) from None
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise MediaError(str(path), f"damaged: {exc}") from None
+        if im.format not in IMAGE_FORMATS:
+            raise MediaError(str(path), f"a {im.format} image; masters must be JPEG, PNG, TIFF or WebP")
+        pixels = im.width * im.height
+        if pixels > max_pixels:
+            raise MediaError(str(path), _too_big(pixels, max_pixels))
+        pages = getattr(im, "n_frames", 1)
+        try:
+            im.load()
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise MediaError(str(path), f"damaged or cut short (truncated): {exc}") from None
+    return im, pages
+
+
+@contextlib.contextmanager
+def pixel_limit(max_pixels: int | None):
+    """Pillow's decompression-bomb guard set to the house's limit (None: off, for reading headers)
+    while a master is read. kyvat checks the size itself first, to name the setting in its message,
+    so Pillow's warning is silenced; Pillow's error stays as the second line of defence."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _too_big(pixels: int, max_pixels: int) -> str:
+    return f"image has {pixels or 'too many'} pixels, more than the limit max_image_pixels={max_pixels} in kyvat.yaml"
+
+
+def _not_an_image(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not an image (no known image format)"
+    return "a text file, not an image"
+
+
+def read_duration(path: Path) -> float:
+    """Seconds of a recording: mutagen for MP3/M4A/MP4; ffprobe (FFmpeg) for what mutagen does not
+    read, such as WebM."""
+    if path.stat().st_size == 0:
+        raise MediaError(str(path), "an empty file (0 bytes)")
+    try:
+        audio = mutagen.File(path)
+    except mutagen.MutagenError as exc:
+        raise MediaError(str(path), f"not a readable recording ({exc})") from None
+    if audio is not None and audio.info is not None and getattr(audio.info, "length", 0):
+        return round(float(audio.info.length), 3)
+    return _ffprobe_duration(path)
+
+
+def _ffprobe_duration(path: Path) -> float:
+    ffprobe = shutil.which("ffprobe")
+    if ffprobe is None:
+        raise MediaError(str(path), "mutagen cannot read this recording and ffprobe (FFmpeg) is not installed")
+    run = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    try:
+        return round(float(json.loads(run.stdout)["format"]["duration"]), 3)
+    except (ValueError, KeyError, TypeError):
+        raise MediaError(str(path), "not a readable recording (ffprobe finds no duration)") from None
+
+
+def write_public_recording(master: Path, target: Path) -> None:
+    """A copy of a recording without its metadata: a phone's video carries where it was filmed
+    (MP4 ©xyz), often a veteran's home, and tags may hold names. FFmpeg remuxes the streams
+    untouched; without it, mutagen strips MP3/M4A tags, and video is refused rather than leaked."""
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg:
+        run = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(master), "-map", "0",
+                              "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy", "-fflags", "+bitexact",
+                              str(target)], capture_output=True, text=True, timeout=3600, check=False)
+        if run.returncode:
+            raise MediaError(str(master), f"FFmpeg cannot copy this recording ({run.stderr.strip()[-200:]})")
+        return
+    if master.suffix.lower() in VIDEO_EXTENSIONS:
+        raise MediaError(str(master), "FFmpeg is needed to publish a video without its metadata (which may "
+                                      "hold a GPS position); install ffmpeg")
+    shutil.copyfile(master, target)
+    stripped = mutagen.File(target)
+    if stripped is not None and stripped.tags is not None:
+        stripped.delete()
+
+
+# -- technical metadata ------------------------------------------------------------------------
+
+def read_technical_metadata(path: Path, max_pixels: int) -> dict:
+    """What a conservator records about a master. A GPS position is reported only as present:
+    it is usually a donor's home."""
+    meta: dict = {"file size": f"{path.stat().st_size} bytes", "sha256": read_sha256(path)}
+    if path.suffix.lower() in AUDIO_EXTENSIONS + VIDEO_EXTENSIONS:
+        return meta | _recording_metadata(path)
+    try:
+        with pixel_limit(None), Image.open(path) as im:  # only the header is read
+            meta |= {"format": im.format, "pixels": f"{im.width} × {im.height}", "mode": im.mode,
+                     "bit depth": _bit_depth(path, im), "pages": getattr(im, "n_frames", 1),
+                     "ICC profile": "embedded" if im.info.get("icc_profile") else "none"}
+            if im.width * im.height > max_pixels:
+                meta["problem"] = f"more pixels than max_image_pixels={max_pixels}"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        meta["problem"] = f"not a readable image ({exc})"
+        return meta
+    with open(path, "rb") as fh:
+        try:
+            tags = exifread.process_file(fh, details=False, extract_thumbnail=False)
+        except Exception as exc:  # noqa: BLE001 - exifread raises many kinds on odd files; metadata is a courtesy
+            tags = {}
+            meta["EXIF"] = f"unreadable ({type(exc).__name__})"
+    for label, key in (("camera make", "Image Make"), ("camera model", "Image Model"),
+                       ("capture date", "EXIF DateTimeOriginal"), ("software", "Image Software")):
+        if key in tags:
+            meta[label] = str(tags[key]).strip()
+    if "Image Orientation" in tags:
+        value = tags["Image Orientation"].values[0]
+        meta["orientation"] = f"{value} ({ORIENTATIONS.get(value, 'unknown')})"
+    if "Image XResolution" in tags:
+        unit_tag = tags.get("Image ResolutionUnit")
+        unit = {2: "dpi", 3: "dots/cm"}.get(unit_tag.values[0] if unit_tag else 2, "")  # EXIF's default: inches
+        meta["resolution"] = f"{tags['Image XResolution']} × {tags.get('Image YResolution', '?')} {unit}".strip()
+    if any(key.startswith("GPS") for key in tags):
+        meta["GPS position"] = "present in the master (private: never published)"
+    return meta
+
+
+def _bit_depth(path: Path, im: Image.Image) -> int:
+    """Bits per channel as stored; Pillow decodes some 16-bit files to 8 bits, so ask the file."""
+    if im.format == "TIFF":
+        bits = im.tag_v2.get(258)
+        return int(bits[0] if isinstance(bits, tuple) else bits or 1)
+    if im.format == "PNG":
+        with open(path, "rb") as fh:
+            return fh.read(25)[24]  # IHDR's bit depth byte
+    if im.mode.startswith("I;16"):
+        return 16
+    return getattr(im, "bits", BIT_DEPTH.get(im.mode, 8))
+
+
+def _recording_metadata(path: Path) -> dict:
+    meta: dict = {}
+    try:
+        meta["duration"] = f"{read_duration(path)} s"
+        audio = mutagen.File(path)
+    except MediaError as exc:
+        return {"problem": exc.reason}
+    if audio is not None:
+        info = audio.info
+        meta["format"] = (audio.mime or ["?"])[0]
+        for label, attr in (("bitrate", "bitrate"), ("sample rate", "sample_rate"), ("channels", "channels")):
+            if getattr(info, attr, None):
+                meta[label] = getattr(info, attr)
+    return meta
+
+
+def make_technical_lines(name: str, meta: dict) -> list[str]:
+    return [f"  {name}"] + [f"    {key}: {value}" for key, value in meta.items()]
+
+
+def read_scan_lines(collection: Collection, object_id: str) -> list[str]:
+    """The technical metadata of each of an object's scans, as lines for `kyvat show`."""
+    obj = collection.object(object_id)
+    if obj is None or not obj.scans:
+        return []
+    folder = Path(collection.root) / "objects" / obj.id / "scans"
+    lines = ["Scans (technical metadata) / Bản quét (thông số kỹ thuật):"]
+    for n, scan in enumerate(obj.scans, start=1):
+        path = folder / scan.file
+        meta = read_technical_metadata(path, collection.config.max_image_pixels) if path.is_file() \
+            else {"problem": "no such file"}
+        if scan.sha256 and meta.get("sha256") not in (None, scan.sha256):
+            meta["fixity"] = f"CHANGED: the record says {scan.sha256}"
+        lines += make_technical_lines(f"{n}. scans/{scan.file}", meta)
+    return lines
+
+
+# -- fixity ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FixityResult:
+    path: str  # relative to the collection
+    status: str  # "ok" | "changed" | "missing" | "unrecorded"
+    expected: str = ""
+    found: str = ""
+
+    def __str__(self) -> str:
+        if self.status == "changed":
+            return f"{self.path}: changed: expected sha256 {self.expected}, found {self.found}"
+        if self.status == "missing":
+            return f"{self.path}: missing: the record lists it with sha256 {self.expected or '(none)'}"
+        if self.status == "unrecorded":
+            return f"{self.path}: no checksum in the record (add it with 'kyvat add-scan' or by hand)"
+        return f"{self.path}: ok"
+
+
+@dataclass
+class FixityReport:
+    results: list[FixityResult] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[FixityResult]:
+        return [r for r in self.results if r.status in ("changed", "missing")]
+
+
+def read_fixity(root: Path) -> FixityReport:
+    """Every master's checksum against its record, restricted objects included. Reads the records'
+    `scans` lists directly, so a master that went missing is named, not silently left out."""
+    report = FixityReport()
+    for record in sorted((Path(root) / "objects").glob("*/record.yaml")):
+        folder = record.parent
+        listed = _listed_scans(_read_text(record))
+        for name in sorted(p.name for p in (folder / "scans").glob("*") if not p.name.startswith(".")):
+            if name not in listed:
+                listed[name] = ""
+        for name, expected in listed.items():
+            rel = f"objects/{folder.name}/scans/{name}"
+            path = folder / "scans" / name
+            if not path.is_file():
+                report.results.append(FixityResult(rel, "missing", expected))
+            elif not expected:
+                report.results.append(FixityResult(rel, "unrecorded"))
+            else:
+                found = read_sha256(path)
+                report.results.append(FixityResult(rel, "ok" if found == expected else "changed", expected, found))
+    return report
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return ""
+
+
+def _listed_scans(record_text: str) -> dict[str, str]:
+    """file name -> recorded sha256 ('' when none), in the record's order."""
+    try:
+        data = make_yaml(record_text)
+    except YamlSyntaxError:
+        return {}
+    entries = data.get("scans") if isinstance(data, dict) else None
+    listed = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, str):
+            listed[entry.strip()] = ""
+        elif isinstance(entry, dict) and isinstance(entry.get("file"), str):
+            listed[entry["file"].strip()] = str(entry.get("sha256") or "").lower()
+    return listed
+
+
+# -- ingest ------------------------------------------------------------------------------------
+
+def write_scans(root: Path, object_id: str, files: list[Path], label_vi: str = "", label_en: str = "",
+                max_pixels: int = 200_000_000) -> list[tuple[str, str]]:
+    """Copy masters into objects/ID/scans/ as the next pages and list them, with their SHA-256, in
+    the record. Every file is checked first; an existing master is never overwritten. `{n}` in a
+    label is the page number. Returns (file name, sha256) of each new master."""
+    folder = Path(root) / "objects" / object_id
+    record = folder / "record.yaml"
+    if not record.is_file():
+        raise RecordError(f"objects/{object_id}/record.yaml", "id", "the id of an object in objects/",
+                          f"'{object_id}', which has no record.yaml")
+    for source in files:
+        _check_master(source, max_pixels)
+    text = record.read_text(encoding="utf-8")
+    data = _parse_record(text, object_id)
+    scans = folder / "scans"
+    scans.mkdir(exist_ok=True)
+    existing = sorted(p.name for p in scans.iterdir() if not p.name.startswith("."))
+    number = _next_number(existing + list(_listed_scans(text)))
+    added = []
+    for source in files:
+        name = f"{number:03d}{source.suffix.lower()}"
+        sha = _copy_new(source, scans / name)
+        added.append((name, sha))
+        number += 1
+    before = len(_listed_scans(text)) if "scans" in data else len(existing)
+    entries = [_entry(name, sha, before + i + 1, label_vi, label_en) for i, (name, sha) in enumerate(added)]
+    _write_record(record, text, data, entries, scans, existing, object_id)
+    return added
+
+
+def _check_master(source: Path, max_pixels: int) -> None:
+    if not source.is_file():
+        raise MediaError(str(source), "no such file")
+    if source.suffix.lower() not in MASTER_EXTENSIONS:
+        raise MediaError(str(source), f"'{source.suffix}' files are not accepted; masters are "
+                                      + ", ".join(e.lstrip(".") for e in MASTER_EXTENSIONS))
+    if source.suffix.lower() in IMAGE_EXTENSIONS:
+        read_image(source, max_pixels)
+    else:
+        read_duration(source)
+
+
+def _parse_record(text: str, object_id: str) -> LineDict:
+    try:
+        data = make_yaml(text)
+    except YamlSyntaxError as exc:
+        raise RecordError(f"objects/{object_id}/record.yaml", "", "valid YAML", exc.message, exc.line) from None
+    if not isinstance(data, LineDict):
+        raise RecordError(f"objects/{object_id}/record.yaml", "", "a mapping of keys to values", type(data).__name__)
+    return data
+
+
+def _next_number(names: list[str]) -> int:
+    numbers = [int(m.group(1)) for m in (re.match(r"^(\d+)", n) for n in names) if m]
+    return max(numbers, default=0) + 1
+
+
+def _copy_new(source: Path, target: Path) -> str:
+    """Copy with exclusive creation (never replacing a file, even one that appeared meanwhile),
+    hashing the bytes as written, then check the copy against the source's hash."""
+    digest = hashlib.sha256()
+    try:
+        with open(source, "rb") as src, open(target, "xb") as dst:
+            while chunk := src.read(CHUNK):
+                digest.update(chunk)
+                dst.write(chunk)
+    except FileExistsError:
+        raise MediaError(str(target), "already exists; a master is never overwritten") from None
+    shutil.copystat(source, target)
+    sha = digest.hexdigest()
+    if read_sha256(target) != sha:
+        target.unlink()
+        raise MediaError(str(target), "the copy differs from the original (disk error?); nothing was kept")
+    return sha
+
+
+def _entry(name: str, sha: str, page: int, label_vi: str, label_en: str) -> dict:
+    entry: dict = {"file": name}
+    if label_vi or label_en:
+        vi, en = label_vi.replace("{n}", str(page)), label_en.replace("{n}", str(page))
+        entry["label"] = {"vi": vi, "en": en} if en else vi
+    entry["sha256"] = sha
+    return entry
+
+
+def _write_record(record: Path, text: str, data: LineDict, entries: list[dict], scans: Path,
+                  existing: list[str], object_id: str) -> None:
+    """Add `entries` to the record's `scans` list, touching no other line, so the curator's
+    comments and layout stay."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    current = data.get("scans")
+    key_line = data.lines.get("scans")
+    later = [ln for ln in data.lines.values() if key_line and ln > key_line]
+    end = (min(later) - 1) if later else len(lines)  # last line of the scans block
+    while key_line and end > key_line and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1  # blank lines and comments just before the next key belong to that key
+    if isinstance(current, LineList) and current and current.lines[0] > key_line:
+        item = lines[current.lines[0] - 1]
+        indent = item[:len(item) - len(item.lstrip(" "))]
+        lines[end:end] = [indent + ln for ln in to_yaml(entries).splitlines(keepends=True)]
+    else:
+        # no list yet (the record meant "every file in scans/") or an inline one: write it out whole
+        kept = [{"file": n} for n in existing] if current is None else \
+            [{"file": e} if isinstance(e, str) else _plain(e) for e in current or []]
+        for entry in kept:
+            if isinstance(entry, dict) and "sha256" not in entry and (scans / str(entry.get("file"))).is_file():
+                entry["sha256"] = read_sha256(scans / entry["file"])
+        block = ["scans:\n"] + ["  " + ln for ln in to_yaml(kept + entries).splitlines(keepends=True)]
+        if key_line:
+            lines[key_line - 1:end] = block
+        else:
+            lines += ["\n"] + block
+    new_text = "".join(lines)
+    listed = _listed_scans(new_text)
+    if not all(e["file"] in listed for e in entries):
+        raise RecordError(f"objects/{object_id}/record.yaml", "scans", "a scans list kyvat can extend",
+                          "a layout it cannot edit safely; add the files by hand")
+    fd, tmp = tempfile.mkstemp(prefix=".record.", dir=record.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(new_text)
+    os.replace(tmp, record)
+
+
+def _plain(value):
+    """YAML-ready plain dicts and lists (the safe dumper refuses our line-keeping subclasses)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# -- used by kyvat iiif --
+
+def read_image_size(path: Path) -> tuple[int, int]:
+    """Width and height of the master as viewers show it (EXIF orientation applied), read from its
+    header only, so manifests can be sized without decoding or tiling the image."""
+    try:
+        with pixel_limit(None), Image.open(path) as im:  # only the header is read
+            width, height = im.size
+            if im.format == "TIFF":
+                # the stored size: newer Pillows report TIFFs already turned upright
+                width, height = im.tag_v2[256], im.tag_v2[257]
+            orientation = im.getexif().get(0x0112)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, KeyError) as exc:
+        raise MediaError(str(path), f"not a readable image ({exc})") from None
+    # orientations 5-8 turn the image a quarter, so width and height swap
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)

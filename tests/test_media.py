@@ -1,0 +1,151 @@
+"""Masters: add-scan (numbering, checksums, the record kept as written), technical metadata, fixity."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from broken_scans import (
+    GPS_MARKER,
+    camera_exif,
+    jpeg,
+    swapped_primaries_icc,
+    tiff16_rgb,
+    truncated,
+    write_kyvat_yaml,
+    write_object,
+)
+from click.testing import CliRunner
+
+from kyvat.cli import main
+from kyvat.derivatives import to_display
+from kyvat.media import read_image, read_image_size, read_technical_metadata
+from kyvat.validate import load_collection
+
+SAMPLE_RECORDING = next((Path(__file__).resolve().parents[1] / "collection" / "objects").glob("*/scans/*.mp3"))
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_add_scan_takes_the_next_numbers_and_records_checksums(tmp_path):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg(), "002.jpg": jpeg((300, 300))},
+                          listed=["001.jpg", "002.jpg"])
+    (folder / "scans" / "004.jpg").write_bytes(jpeg((10, 10)))  # on disk, not yet in the record
+    before = {p.name: p.read_bytes() for p in (folder / "scans").iterdir()}
+    new = [tmp_path / "scan a.JPG", tmp_path / "scan b.tif"]
+    new[0].write_bytes(jpeg((500, 400)))
+    new[1].write_bytes(tiff16_rgb(8, 6, lambda x, y: (x * 8000, y * 9000, 0)))
+    result = run("add-scan", "-c", root, "AB-2026-0001", *new, "--label", "Trang {n}", "--label-en", "Page {n}")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (folder / "scans").iterdir()) == ["001.jpg", "002.jpg", "004.jpg", "005.jpg",
+                                                                    "006.tif"]
+    assert all((folder / "scans" / name).read_bytes() == data for name, data in before.items())
+    assert (folder / "scans" / "005.jpg").read_bytes() == new[0].read_bytes()
+    assert f"objects/AB-2026-0001/scans/006.tif\tsha256 {sha(new[1])}" in result.output
+    text = (folder / "record.yaml").read_text(encoding="utf-8")
+    assert "# a comment the curator wrote" in text and "visibility: public  # shown on the site" in text
+    (obj,) = load_collection(root).objects
+    assert [(s.file, s.sha256) for s in obj.scans] == [
+        ("001.jpg", sha(folder / "scans/001.jpg")), ("002.jpg", sha(folder / "scans/002.jpg")),
+        ("005.jpg", sha(new[0])), ("006.tif", sha(new[1]))]
+    assert (obj.scans[3].label.vi, obj.scans[3].label.en) == ("Trang 4", "Page 4")
+
+
+def test_add_scan_to_a_record_without_a_list_lists_every_master(tmp_path):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()})
+    recording = tmp_path / "interview.mp3"
+    recording.write_bytes(SAMPLE_RECORDING.read_bytes())
+    assert run("add-scan", "-c", root, "AB-2026-0001", recording).exit_code == 0
+    (obj,) = load_collection(root).objects
+    assert [(s.file, s.sha256) for s in obj.scans] == [("001.jpg", sha(folder / "scans/001.jpg")),
+                                                       ("002.mp3", sha(recording))]
+    assert run("verify", "-c", root).exit_code == 0
+
+
+def test_add_scan_refuses_a_broken_or_foreign_file_and_copies_nothing(tmp_path):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()}, listed=["001.jpg"])
+    record = (folder / "record.yaml").read_bytes()
+    good, cut, pdf = tmp_path / "good.jpg", tmp_path / "cut.jpg", tmp_path / "letter.pdf"
+    good.write_bytes(jpeg())
+    cut.write_bytes(truncated(jpeg((800, 600), quality=95)))
+    pdf.write_bytes(b"%PDF-1.4\n")
+    result = run("add-scan", "-c", root, "AB-2026-0001", good, cut)
+    assert result.exit_code == 1
+    assert f"{cut}: damaged or cut short (truncated)" in result.output
+    result = run("add-scan", "-c", root, "AB-2026-0001", pdf)
+    assert result.exit_code == 1 and "'.pdf' files are not accepted" in result.output
+    assert [p.name for p in (folder / "scans").iterdir()] == ["001.jpg"]
+    assert (folder / "record.yaml").read_bytes() == record
+
+
+def test_verify_passes_then_names_a_flipped_byte_and_a_missing_master(sample_copy):
+    result = run("verify", "-c", sample_copy)
+    assert result.exit_code == 0, result.output
+    assert "0 changed or missing" in result.output
+    masters = sorted((sample_copy / "objects").glob("*/scans/*"))
+    flipped, gone = masters[0], masters[-1]
+    data = bytearray(flipped.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    flipped.write_bytes(bytes(data))
+    gone.unlink()
+    result = run("verify", "-c", sample_copy, "--quiet")
+    assert result.exit_code == 1
+    rel = lambda p: p.relative_to(sample_copy).as_posix()
+    assert f"{rel(flipped)}: changed: expected sha256 " in result.output
+    assert f"found {sha(flipped)}" in result.output
+    assert f"{rel(gone)}: missing" in result.output
+    assert "2 changed or missing" in result.output
+
+
+def test_technical_metadata_of_a_camera_jpeg_keeps_gps_private(tmp_path):
+    path = tmp_path / "001.jpg"
+    path.write_bytes(jpeg((640, 480), exif=camera_exif(orientation=6, gps=True)))
+    meta = read_technical_metadata(path, 10**8)
+    assert meta["format"] == "JPEG" and meta["pixels"] == "640 × 480" and meta["bit depth"] == 8
+    assert (meta["camera make"], meta["camera model"], meta["software"]) == ("Nikon", "D750", "ScanStudio 2")
+    assert meta["orientation"] == "6 (rotated 90° clockwise)"
+    assert meta["sha256"] == sha(path)
+    assert meta["GPS position"] == "present in the master (private: never published)"
+    shown = str({k: v for k, v in meta.items() if k != "sha256"})
+    assert GPS_MARKER not in shown and "106" not in shown and "61/2" not in shown, "no coordinates are shown"
+
+
+def test_technical_metadata_reads_16_bit_depth_and_icc(tmp_path):
+    path = tmp_path / "001.tif"
+    path.write_bytes(tiff16_rgb(30, 20, lambda x, y: (x, y, 0), icc=swapped_primaries_icc()))
+    meta = read_technical_metadata(path, 10**8)
+    assert (meta["format"], meta["bit depth"], meta["ICC profile"]) == ("TIFF", 16, "embedded")
+
+
+def test_show_prints_each_scans_technical_metadata(tmp_path):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    write_object(root, "AB-2026-0001", {"001.jpg": jpeg((640, 480), exif=camera_exif(gps=True)),
+                                        "002.mp3": SAMPLE_RECORDING.read_bytes()})
+    result = run("show", "-c", root, "AB-2026-0001")
+    assert result.exit_code == 0, result.output
+    assert "1. scans/001.jpg" in result.output and "pixels: 640 × 480" in result.output
+    assert "camera model: D750" in result.output and "GPS position: present" in result.output
+    assert "2. scans/002.mp3" in result.output and "duration: " in result.output
+
+
+def test_image_size_from_the_header_is_the_upright_size(tmp_path):
+    tiff, photo = tmp_path / "001.tif", tmp_path / "002.jpg"
+    tiff.write_bytes(tiff16_rgb(60, 40, lambda x, y: (0, 0, 0), orientation=6))
+    photo.write_bytes(jpeg((60, 40), exif=camera_exif(orientation=6)))
+    assert read_image_size(tiff) == read_image_size(photo) == (40, 60)
+    assert read_image_size(tmp_path / "001.tif") == to_display(read_image(tiff, 10**6)[0])[0].size
