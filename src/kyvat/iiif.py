@@ -1,1 +1,442 @@
-"""placeholder for the iiif stage."""
+"""IIIF Presentation 3 for the public collection: one manifest per object, collections of every object,
+of each exhibition and of each person, and a machine-readable record of each object's public fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import iiif_prezi3 as prezi
+
+from . import derivatives, i18n, media
+from .derivatives import Derivatives, ImageService
+from .errors import KyvatError, MediaError, Problem
+from .model import ACQUISITION_METHODS, OBJECT_TYPES, PERSON_ROLES, Artifact, Collection, Date, Scan, Text
+
+# A bare string is Vietnamese everywhere in kyvat; set once here so prezi3 never writes "none".
+# Every id below is passed explicitly, so prezi3's automatic ids (example.org) are never made.
+prezi.config.configs["helpers.auto_fields.AutoLang"].auto_lang = "vi"
+
+RECORD_PROFILE = "iiif/record.schema.json"  # site-relative; the profile of every seeAlso record
+THUMBNAIL_WIDTH = 200
+# The site's templates: its i18n.yaml names types, roles and fields for IIIF too, so a viewer shows
+# the words the site shows, and a collection's own i18n.yaml changes both.
+TEMPLATES = Path(__file__).parent / "site_templates"
+# Words only IIIF needs.
+WORDS = {
+    "attribution": Text("Ghi nguồn", "Attribution"),
+    "everything": Text("Tất cả hiện vật — {name}", "All objects — {name}"),
+    "person_objects": Text("Kỷ vật của {kind} {name}", "Keepsakes of {name} ({kind})"),
+    "record": Text("Hồ sơ hiện vật (JSON)", "Catalogue record (JSON)"),
+    "vi_page": Text("{what} (tiếng Việt)", "{what} (in Vietnamese)"),
+    "en_page": Text("{what} (tiếng Anh)", "{what} (in English)"),
+    "object_page": Text("Trang hiện vật", "Object page"),
+    "person_page": Text("Trang người", "Person page"),
+    "exhibition_page": Text("Trang trưng bày", "Exhibition page"),
+    "home_page": Text("Trang chủ", "Home page"),
+    "date_received": Text("Ngày tiếp nhận", "Date received"),
+}
+FORMATS = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "mp4": "video/mp4", "webm": "video/webm", "png": "image/png",
+           "svg": "image/svg+xml", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+@dataclass(frozen=True)
+class Words:
+    """The site's interface strings (i18n.yaml) as bilingual Text, plus the few only IIIF uses."""
+
+    strings: dict[str, dict[str, str]]
+
+    def __call__(self, key: str, **fields) -> Text:
+        if key in WORDS:
+            return Text(WORDS[key].vi.format(**fields), WORDS[key].en.format(**fields))
+        return Text(*(i18n.make_translate(self.strings, lang)(key, **fields) for lang in ("vi", "en")))
+
+
+def read_words(collection: Collection) -> Words:
+    """The collection's own site_templates/i18n.yaml over the built-in one."""
+    return Words(i18n.read_strings([Path(collection.root) / "site_templates", TEMPLATES]))
+
+
+def _lang(text: Text | str) -> dict[str, list[str]]:
+    """A language map with both languages, each falling back to the other; a bare str is a name or
+    number, the same in both."""
+    if isinstance(text, str):
+        text = Text(text, text)
+    return {"vi": [text.get("vi")], "en": [text.get("en")]}
+
+
+def _pair(label: Text, value: Text | str) -> prezi.KeyValueString:
+    return prezi.KeyValueString(label=_lang(label), value=_lang(value))
+
+
+def _base(collection: Collection) -> str:
+    return collection.config.base_url.rstrip("/") + "/"
+
+
+def _format(path: str) -> str:
+    return FORMATS.get(path.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def manifest_id(collection: Collection, object_id: str) -> str:
+    return f"{_base(collection)}iiif/{object_id}/manifest.json"
+
+
+def _image(collection: Collection, service: ImageService, min_width: int) -> prezi.AnnotationBody:
+    """The smallest pre-made size of a scan at least `min_width` wide (level 0 serves no other
+    size), with its image service."""
+    width, height = next(((w, h) for w, h in service.sizes if w >= min_width), service.sizes[-1])
+    base = _base(collection)
+    return prezi.AnnotationBody(
+        id=f"{base}{service.service_path}/full/{width},{height}/0/default.jpg", type="Image", format="image/jpeg",
+        width=width, height=height,
+        service=[prezi.ServiceV3(id=base + service.service_path, type="ImageService3", profile="level0")])
+
+
+def _thumbnail(collection: Collection, services: list[ImageService]) -> list[prezi.AnnotationBody] | None:
+    images = [s for s in services if s.kind == "image"]
+    return [_image(collection, images[0], THUMBNAIL_WIDTH)] if images else None
+
+
+def _homepages(collection: Collection, words: Words, path: str, what: str) -> list[prezi.Homepage]:
+    """The site page at `path`, in Vietnamese (at /) and in English (at /en/)."""
+    base, name = _base(collection), words(what)
+    return [prezi.Homepage(id=f"{base}{prefix}{path}", type="Text", format="text/html", language=[lang], label=_lang(
+        Text(words(f"{lang}_page", what=name.vi).vi, words(f"{lang}_page", what=name.en).en)))
+        for lang, prefix in (("vi", ""), ("en", "en/"))]
+
+
+def _provider(collection: Collection) -> list[prezi.Provider]:
+    config, base = collection.config, _base(collection)
+    provider = config.provider
+    name = provider.name if provider and provider.name else config.name
+    homepage = (provider.homepage if provider else "") or base
+    logo = None
+    if provider and provider.logo:
+        url = provider.logo if "://" in provider.logo else base + provider.logo.lstrip("/")
+        logo = [prezi.AnnotationBody(id=url, type="Image", format=_format(url))]
+    return [prezi.Provider(id=homepage, label=_lang(name), logo=logo,
+                           homepage=[prezi.Homepage(id=homepage, type="Text", format="text/html", label=_lang(name))])]
+
+
+def _rights(collection: Collection, obj: Artifact | None = None) -> str:
+    """The rights URI in the http form IIIF requires for rightsstatements.org and Creative Commons."""
+    uri = obj.rights.uri if obj is not None and obj.rights else collection.config.rights
+    return uri.replace("https://", "http://", 1)
+
+
+def _attribution(collection: Collection, obj: Artifact | None = None) -> Text:
+    config = collection.config
+    text = (obj.rights.attribution if obj is not None and obj.rights else Text()) or config.attribution
+    return text or (config.provider.name if config.provider else config.name)
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "vi" else text  # Vietnamese writes 20,5 cm
+
+
+def _dimensions(obj: Artifact, words: Words) -> Text:
+    d = obj.dimensions
+    parts = [(words(f"dimension.{key}"), value, unit) for key, value, unit in (
+        ("height", d.height, "cm"), ("width", d.width, "cm"), ("depth", d.depth, "cm"), ("weight", d.weight, "g"))
+        if value is not None]
+    return Text(*(" × ".join(f"{name.get(lang)} {_number(value, lang)} {unit}" for name, value, unit in parts)
+                  for lang in ("vi", "en")))
+
+
+def _date_text(date: Date) -> Text:
+    """Vietnamese as written on the source; English from the EDTF form."""
+    return Text(i18n.to_date_text(date, "vi"), i18n.to_date_text(date, "en"))
+
+
+def _metadata(collection: Collection, obj: Artifact, words: Words) -> list[prezi.KeyValueString]:
+    pairs = [_pair(words("object.id"), obj.id), _pair(words("object.type"), words(f"type.{obj.object_type}"))]
+    if obj.date:
+        pairs.append(_pair(words("object.date"), _date_text(obj.date)))
+    if obj.count > 1:
+        pairs.append(_pair(words("object.count"), str(obj.count)))
+    if obj.materials:
+        pairs.append(_pair(words("object.materials"), obj.materials))
+    if obj.dimensions:
+        pairs.append(_pair(words("object.dimensions"), _dimensions(obj, words)))
+    people = [(collection.person(link.person), words(f"role.{link.role}")) for link in obj.people]
+    if any(person for person, _ in people):
+        pairs.append(prezi.KeyValueString(label=_lang(words("object.people")), value={
+            lang: [f"{person.name} ({role.get(lang).lower()})" for person, role in people if person]
+            for lang in ("vi", "en")}))
+    if obj.places:
+        now = words("object.place_now")
+        pairs.append(prezi.KeyValueString(label=_lang(words("object.places")), value={
+            lang: [p.text + (f" ({now.get(lang)} {p.current})" if p.current else "") for p in obj.places]
+            for lang in ("vi", "en")}))
+    if obj.history:
+        pairs.append(_pair(words("object.story"), obj.history))
+    if obj.keywords:
+        pairs.append(_pair(words("object.keywords"), ", ".join(obj.keywords)))
+    acq = obj.acquisition
+    if acq is not None:
+        pairs.append(_pair(words("object.acquisition"), words(f"method.{acq.method}")))
+        if acq.date:
+            pairs.append(_pair(words("date_received"), _date_text(acq.date)))
+        donor = collection.person(acq.donor) if acq.donor else None  # to_public keeps only consented donors
+        if donor is not None:
+            pairs.append(_pair(words("object.donor"), donor.name))
+        if acq.original_held_by:
+            pairs.append(_pair(words("object.original_held_by"), acq.original_held_by))
+    return pairs
+
+
+def _transcript_page(canvas_id: str, scan: Scan, words: Words) -> prezi.AnnotationPage:
+    label = words("object.transcript_ocr" if scan.transcript_source == "ocr" else "object.transcript")
+    return prezi.AnnotationPage(id=f"{canvas_id}/supplementing", label=_lang(label), items=[prezi.Annotation(
+        id=f"{canvas_id}/supplementing/1", motivation="supplementing", target=canvas_id,
+        body=prezi.TextualBody(value=scan.transcript, format="text/plain", language="vi"))])
+
+
+def _canvas(collection: Collection, obj: Artifact, service: ImageService, words: Words) -> prezi.Canvas:
+    canvas_id = f"{_base(collection)}iiif/{obj.id}/canvas/{service.n}"
+    scan = next((s for s in obj.scans if s.file == service.file), None)
+    label = scan.label if scan is not None and scan.label else words("object.page", n=service.n)
+    if service.kind == "image":
+        body = _image(collection, service, service.width)
+        size = {"width": service.width, "height": service.height}
+    else:
+        kind = "Sound" if service.kind == "audio" else "Video"
+        body = prezi.AnnotationBody(id=_base(collection) + service.media_path, type=kind,
+                                    format=_format(service.media_path), duration=service.duration)
+        size = {"duration": service.duration}
+        if service.kind == "video" and service.width and service.height:
+            size.update(width=service.width, height=service.height)
+            body.width, body.height = service.width, service.height
+    painting = prezi.AnnotationPage(id=f"{canvas_id}/painting", items=[prezi.Annotation(
+        id=f"{canvas_id}/painting/1", motivation="painting", target=canvas_id, body=body)])
+    transcripts = [_transcript_page(canvas_id, scan, words)] if scan is not None and scan.transcript else None
+    return prezi.Canvas(id=canvas_id, label=_lang(label), items=[painting], annotations=transcripts,
+                        thumbnail=_thumbnail(collection, [service]), **size)
+
+
+def _memberships(collection: Collection, obj: Artifact, words: Words) -> list[prezi.Class]:
+    """The collections a manifest is part of: everything, its exhibitions, its people."""
+    base = _base(collection)
+    refs = [prezi.Class(id=f"{base}iiif/collection.json", type="Collection",
+                        label=_lang(_everything(collection, words)))]
+    refs += [prezi.Class(id=f"{base}iiif/exhibitions/{e.slug}.json", type="Collection", label=_lang(e.title))
+             for e in collection.exhibitions if obj.id in e.objects]
+    linked = {link.person for link in obj.people} | {obj.acquisition.donor if obj.acquisition else None}
+    refs += [prezi.Class(id=f"{base}iiif/people/{p.id}.json", type="Collection", label=_lang(p.name))
+             for p in collection.people if p.id in linked]
+    return refs
+
+
+def _nav_date(obj: Artifact) -> str | None:
+    if obj.date is None or obj.date.lower is None:
+        return None
+    return dt.datetime.combine(obj.date.lower, dt.time(), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dump(resource) -> dict:
+    return json.loads(resource.json())
+
+
+def make_manifest(collection: Collection, obj: Artifact, services: list[ImageService], words: Words) -> dict:
+    """The manifest of one public object, given its published image services."""
+    base = _base(collection)
+    services = sorted(services, key=lambda s: s.n)
+    canvases = [_canvas(collection, obj, s, words) for s in services]
+    manifest = prezi.Manifest(
+        id=manifest_id(collection, obj.id), label=_lang(obj.title),
+        summary=_lang(obj.description) if obj.description else None, metadata=_metadata(collection, obj, words),
+        requiredStatement=_pair(words("attribution"), _attribution(collection, obj)),
+        rights=_rights(collection, obj), provider=_provider(collection),
+        homepage=_homepages(collection, words, f"objects/{obj.id}/", "object_page"),
+        thumbnail=_thumbnail(collection, services), navDate=_nav_date(obj),
+        behavior=["paged"] if obj.paged and len(canvases) > 1 else None,
+        seeAlso=[prezi.LinkedResource(id=f"{base}iiif/{obj.id}/record.json", type="Dataset",
+                                      format="application/json", profile=base + RECORD_PROFILE,
+                                      label=_lang(words("record")))],
+        partOf=_memberships(collection, obj, words), items=canvases)
+    return _dump(manifest)
+
+
+def _everything(collection: Collection, words: Words) -> Text:
+    name = collection.config.name
+    return Text(words("everything", name=name.get("vi")).vi, words("everything", name=name.get("en")).en)
+
+
+def make_collection(collection: Collection, images: Derivatives, words: Words, *, path: str, label: Text,
+                    objects: list[Artifact], summary: Text, page: str, page_name: str) -> dict:
+    """A IIIF Collection at site-relative `path` listing the manifests of `objects` in order; `page`
+    is its site page (site-relative), `page_name` the WORDS key naming that page."""
+    resource = prezi.Collection(
+        id=_base(collection) + path, label=_lang(label), summary=_lang(summary) if summary else None,
+        requiredStatement=_pair(words("attribution"), _attribution(collection)), rights=_rights(collection),
+        provider=_provider(collection), homepage=_homepages(collection, words, page, page_name),
+        items=[prezi.ManifestRef(id=manifest_id(collection, o.id), type="Manifest", label=_lang(o.title),
+                                 thumbnail=_thumbnail(collection, images.of(o.id))) for o in objects])
+    return _dump(resource)
+
+
+def _date(date: Date | None) -> dict | None:
+    return {"text": date.text, "edtf": date.edtf} if date else None
+
+
+def make_record(collection: Collection, obj: Artifact, services: list[ImageService]) -> dict:
+    """The object's public fields as plain JSON (the manifest's seeAlso), shaped by make_record_schema."""
+    base, d, acq = _base(collection), obj.dimensions, obj.acquisition
+    donor = collection.person(acq.donor) if acq is not None and acq.donor else None
+    numbers = {s.file: s.n for s in services}
+    return {
+        "id": obj.id, "profile": base + RECORD_PROFILE, "manifest": manifest_id(collection, obj.id),
+        "homepage": {"vi": f"{base}objects/{obj.id}/", "en": f"{base}en/objects/{obj.id}/"},
+        "title": obj.title.as_dict(), "object_type": obj.object_type, "description": obj.description.as_dict(),
+        "history": obj.history.as_dict(), "count": obj.count, "materials": obj.materials.as_dict(),
+        "dimensions": {k: v for k, v in (("height", d.height), ("width", d.width), ("depth", d.depth),
+                                         ("weight", d.weight)) if v is not None},
+        "date": _date(obj.date), "places": [{"text": p.text, "current": p.current} for p in obj.places],
+        "people": [{"id": p.id, "name": p.name, "role": link.role}
+                   for link in obj.people if (p := collection.person(link.person))],
+        "keywords": list(obj.keywords),
+        "acquisition": None if acq is None else {
+            "method": acq.method, "date": _date(acq.date), "original_held_by": acq.original_held_by.as_dict(),
+            "donor": {"id": donor.id, "name": donor.name} if donor else None},
+        "rights": {"uri": _rights(collection, obj), "attribution": _attribution(collection, obj).as_dict()},
+        "scans": [{"n": numbers[s.file], "kind": s.kind, "label": s.label.as_dict(), "transcript": s.transcript,
+                   "transcript_source": s.transcript_source,
+                   "canvas": f"{base}iiif/{obj.id}/canvas/{numbers[s.file]}"}
+                  for s in obj.scans if s.file in numbers],
+    }
+
+
+def make_record_schema(collection: Collection) -> dict:
+    """The JSON Schema RECORD_PROFILE names, so an archive can check what it harvests; it admits
+    no field beyond the public ones."""
+    string = {"type": "string"}
+    lang = {"type": "object", "properties": {"vi": string, "en": string}, "additionalProperties": False}
+    date = {"type": ["object", "null"], "required": ["text", "edtf"], "additionalProperties": False,
+            "properties": {"text": string, "edtf": string}}
+
+    def obj(properties: dict, required: tuple | None = None, nullable: bool = False) -> dict:
+        return {"type": ["object", "null"] if nullable else "object", "properties": properties,
+                "required": list(properties if required is None else required), "additionalProperties": False}
+
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#", "$id": _base(collection) + RECORD_PROFILE,
+        "title": "kyvat public object record",
+        "description": "The public fields of one catalogue object; private values never appear here.",
+        **obj({
+            "id": string, "profile": string, "manifest": string, "homepage": lang, "title": lang,
+            "object_type": {"enum": list(OBJECT_TYPES)}, "description": lang, "history": lang,
+            "count": {"type": "integer", "minimum": 1}, "materials": lang,
+            "dimensions": obj({k: {"type": "number"} for k in ("height", "width", "depth", "weight")}, ()),
+            "date": date, "places": {"type": "array", "items": obj({"text": string, "current": string})},
+            "people": {"type": "array", "items": obj({"id": string, "name": string,
+                                                      "role": {"enum": list(PERSON_ROLES)}})},
+            "keywords": {"type": "array", "items": string},
+            "acquisition": obj({"method": {"enum": list(ACQUISITION_METHODS)}, "date": date, "original_held_by": lang,
+                                "donor": obj({"id": string, "name": string}, nullable=True)}, nullable=True),
+            "rights": obj({"uri": string, "attribution": lang}),
+            "scans": {"type": "array", "items": obj({
+                "n": {"type": "integer", "minimum": 1}, "kind": {"enum": ["image", "audio", "video"]}, "label": lang,
+                "transcript": string, "transcript_source": {"enum": ["", "manual", "ocr"]}, "canvas": string})},
+        }),
+    }
+
+
+def make_documents(collection: Collection, images: Derivatives, words: Words) -> dict[str, dict]:
+    """Every IIIF document of the public collection, keyed by its path inside the site's iiif/ folder."""
+    docs: dict[str, dict] = {"record.schema.json": make_record_schema(collection)}
+    for obj in collection.objects:
+        services = images.of(obj.id)
+        docs[f"{obj.id}/manifest.json"] = make_manifest(collection, obj, services, words)
+        docs[f"{obj.id}/record.json"] = make_record(collection, obj, services)
+    docs["collection.json"] = make_collection(
+        collection, images, words, path="iiif/collection.json", label=_everything(collection, words),
+        objects=list(collection.objects), summary=collection.config.description, page="", page_name="home_page")
+    for e in collection.exhibitions:
+        docs[f"exhibitions/{e.slug}.json"] = make_collection(
+            collection, images, words, path=f"iiif/exhibitions/{e.slug}.json", label=e.title,
+            objects=[o for o in map(collection.object, e.objects) if o is not None], summary=e.summary,
+            page=f"exhibitions/{e.slug}/", page_name="exhibition_page")
+    for person in collection.people:
+        objects = list(collection.objects_of(person.id))
+        if objects:
+            kind = words(f"kind.{person.kind}")
+            summary = Text(words("person_objects", kind=kind.vi.lower(), name=person.name).vi,
+                           words("person_objects", kind=kind.en.lower(), name=person.name).en)
+            docs[f"people/{person.id}.json"] = make_collection(
+                collection, images, words, path=f"iiif/people/{person.id}.json", label=Text(person.name, person.name),
+                objects=objects, summary=summary, page=f"people/{person.id}/", page_name="person_page")
+    return docs
+
+
+def to_json(document: dict) -> bytes:
+    """Stable bytes: the key order iiif-prezi3's model fixes, UTF-8 kept readable."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# The files kyvat writes in an iiif folder; anything else there (a README, image services) is left alone.
+_OWN_FILES = ("*/manifest.json", "*/record.json", "collection.json", "record.schema.json",
+              "exhibitions/*.json", "people/*.json")
+
+
+def write_documents(documents: dict[str, dict], folder: Path) -> int:
+    """Write `documents` under `folder`, rewriting only files whose bytes change, and remove the ones
+    no longer made (a stale manifest would go on showing an object made restricted). Returns how
+    many files were written."""
+    folder = Path(folder)
+    stale = {p for pattern in _OWN_FILES for p in folder.glob(pattern) if p.is_file()}
+    written = 0
+    for rel, document in sorted(documents.items()):
+        path = folder / rel
+        stale.discard(path)
+        data = to_json(document)
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    for path in sorted(stale):
+        path.unlink()
+        if path.parent != folder and not any(path.parent.iterdir()):
+            path.parent.rmdir()
+    return written
+
+
+def read_services(collection: Collection) -> Derivatives:
+    """The services a build would publish, sized from the masters' headers without making any
+    derivative (for `kyvat iiif`); unreadable masters become problems, as in a build."""
+    jobs, problems = derivatives.make_jobs(collection, Path("."), Path("."))
+    services = []
+    for job in jobs:
+        try:
+            if job.kind == "image":
+                width, height = media.read_image_size(Path(job.master))
+                services.append(ImageService(job.object_id, job.n, job.file, "image", width, height,
+                                             sizes=tuple(derivatives.make_sizes(width, height))))
+            else:
+                # the file name derivatives gives the copied recording
+                media_path = f"media/{job.object_id}-{job.n}{Path(job.file).suffix.lower()}"
+                services.append(ImageService(job.object_id, job.n, job.file, job.kind, media_path=media_path,
+                                             duration=media.read_duration(Path(job.master))))
+        except MediaError as exc:
+            problems.append(Problem(job.rel, expected="a readable master", found=exc.reason))
+    return Derivatives(services=services, scans=len(jobs) + len(problems), problems=problems)
+
+
+def write_presentation(collection: Collection, out: Path) -> Derivatives:
+    """`kyvat iiif`: the Presentation documents of the public `collection` into `out`, sized from the
+    masters; returns the services, whose problems name the masters left out."""
+    root, target = Path(collection.root).resolve(), Path(out).resolve()
+    if target == root or root in target.parents:
+        raise KyvatError(f"the output folder {out} is inside the collection; choose a folder outside it")
+    images = read_services(collection)
+    write_documents(make_documents(collection, images, read_words(collection)), Path(out))
+    return images
+
+
+def write_iiif(collection: Collection, site_dir: Path, images: Derivatives) -> int:
+    """Write the Presentation documents into site_dir/iiif, beside the image services."""
+    return write_documents(make_documents(collection, images, read_words(collection)), Path(site_dir) / "iiif")
