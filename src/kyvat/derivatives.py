@@ -309,7 +309,7 @@ def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
     name = f"{job.object_id}-{job.n}"
     if job.kind != "image":
         suffix = Path(job.file).suffix.lower()
-        media_path = f"media/{name}{suffix}"
+        media_path = make_media_path(job)
         os.makedirs(site / "media", exist_ok=True)
         _link(entry / f"media{suffix}", site / media_path)
         return ImageService(job.object_id, job.n, job.file, job.kind, duration=described["duration"],
@@ -326,6 +326,32 @@ def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
     (folder / "info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return ImageService(job.object_id, job.n, job.file, "image", width=described["width"],
                         height=described["height"], sizes=tuple(sizes), sha256=sha)
+
+
+def make_media_path(job: Job) -> str:
+    """Where a recording is published, relative to the site root."""
+    return f"media/{job.object_id}-{job.n}{Path(job.file).suffix.lower()}"
+
+
+def read_services(collection: Collection) -> Derivatives:
+    """The services a build would publish, sized from the masters' headers without making any
+    derivative (for `kyvat iiif`); unreadable masters become problems, as in a build."""
+    jobs, problems = make_jobs(collection, Path("."), Path("."))
+    services = []
+    tile_size = collection.config.tile_size
+    for job in jobs:
+        try:
+            if job.kind == "image":
+                width, height = media.read_image_size(Path(job.master))
+                services.append(ImageService(job.object_id, job.n, job.file, "image", width, height,
+                                             sizes=tuple(make_sizes(width, height, tile_size))))
+            else:
+                services.append(ImageService(job.object_id, job.n, job.file, job.kind,
+                                             media_path=make_media_path(job),
+                                             duration=media.read_duration(Path(job.master))))
+        except MediaError as exc:
+            problems.append(_problem(job, exc.reason))
+    return Derivatives(services=services, scans=len(jobs) + len(problems), problems=problems)
 
 
 def _link(source: Path, target: Path) -> None:

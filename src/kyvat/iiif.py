@@ -11,9 +11,9 @@ from pathlib import Path
 
 import iiif_prezi3 as prezi
 
-from . import derivatives, i18n, media
+from . import derivatives, i18n
 from .derivatives import Derivatives, ImageService
-from .errors import KyvatError, MediaError, Problem
+from .errors import KyvatError
 from .model import ACQUISITION_METHODS, OBJECT_TYPES, PERSON_ROLES, Artifact, Collection, Date, Scan, Text
 
 # A bare string is Vietnamese everywhere in kyvat; set once here so prezi3 never writes "none".
@@ -405,34 +405,13 @@ def write_documents(documents: dict[str, dict], folder: Path) -> int:
     return written
 
 
-def read_services(collection: Collection) -> Derivatives:
-    """The services a build would publish, sized from the masters' headers without making any
-    derivative (for `kyvat iiif`); unreadable masters become problems, as in a build."""
-    jobs, problems = derivatives.make_jobs(collection, Path("."), Path("."))
-    services = []
-    for job in jobs:
-        try:
-            if job.kind == "image":
-                width, height = media.read_image_size(Path(job.master))
-                services.append(ImageService(job.object_id, job.n, job.file, "image", width, height,
-                                             sizes=tuple(derivatives.make_sizes(width, height))))
-            else:
-                # the file name derivatives gives the copied recording
-                media_path = f"media/{job.object_id}-{job.n}{Path(job.file).suffix.lower()}"
-                services.append(ImageService(job.object_id, job.n, job.file, job.kind, media_path=media_path,
-                                             duration=media.read_duration(Path(job.master))))
-        except MediaError as exc:
-            problems.append(Problem(job.rel, expected="a readable master", found=exc.reason))
-    return Derivatives(services=services, scans=len(jobs) + len(problems), problems=problems)
-
-
 def write_presentation(collection: Collection, out: Path) -> Derivatives:
     """`kyvat iiif`: the Presentation documents of the public `collection` into `out`, sized from the
     masters; returns the services, whose problems name the masters left out."""
     root, target = Path(collection.root).resolve(), Path(out).resolve()
     if target == root or root in target.parents:
         raise KyvatError(f"the output folder {out} is inside the collection; choose a folder outside it")
-    images = read_services(collection)
+    images = derivatives.read_services(collection)
     write_documents(make_documents(collection, images, read_words(collection)), Path(out))
     return images
 
