@@ -20,8 +20,7 @@ system-deps:
 	@bash tools/system-deps.sh
 
 demo: setup
-	$(KYVAT) validate -c collection
-	$(KYVAT) list -c collection
+	$(KYVAT) serve -c collection --port $(PORT)
 
 # Front-end packages the browser tests load from disk (axe-core, Mirador), pinned by the lock file.
 tests/js/node_modules/.installed: tests/js/package-lock.json
