@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import catalogue
+from . import catalogue, ingest, media
 from .errors import CollectionInvalid, KyvatError, Problem
 from .validate import check_collection, load_collection
 
@@ -163,6 +163,8 @@ def show(collection: Path, record_id: str) -> None:
         click.echo(catalogue.make_record_view(loaded, record_id))
     except KyvatError as exc:
         _fail(exc)
+    for line in media.read_scan_lines(loaded, record_id):
+        click.echo(line)
 
 
 @main.command()
@@ -174,3 +176,206 @@ def loans(collection: Path, due: int) -> None:
     loaded = _load(collection)
     rows = catalogue.make_loans_table(loaded, today=dt.date.today(), within_days=due)
     click.echo(catalogue.make_table(rows) if len(rows) > 1 else f"No loan is due within {due} days.")
+
+
+# -- media commands --
+
+@main.command("add-scan")
+@collection_option
+@click.argument("object_id")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--label", default="", help="Label in Vietnamese, e.g. \"Trang {n}\" ({n} is the page number).")
+@click.option("--label-en", default="", help="Label in English, e.g. \"Page {n}\".")
+def add_scan(collection: Path, object_id: str, files: tuple[Path, ...], label: str, label_en: str) -> None:
+    """Copy master FILES into objects/OBJECT_ID/scans/ as the next pages and record their SHA-256."""
+    loaded = _load(collection)
+    try:
+        added = ingest.write_scans(collection, object_id, list(files), label, label_en,
+                                  max_pixels=loaded.config.max_image_pixels)
+    except KyvatError as exc:
+        _fail(exc)
+    for name, sha in added:
+        click.echo(f"objects/{object_id}/scans/{name}\tsha256 {sha}")
+
+
+@main.command()
+@collection_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only the masters that failed.")
+def verify(collection: Path, quiet: bool) -> None:
+    """Check every master against the checksum in its record; name each changed or missing file."""
+    report = media.read_fixity(collection)
+    for result in report.results:
+        if result.status in ("changed", "missing"):
+            click.secho(str(result), fg="red", err=True)
+        elif not quiet:
+            click.secho(str(result), fg="yellow" if result.status == "unrecorded" else None)
+    ok = sum(1 for r in report.results if r.status == "ok")
+    click.secho(f"{len(report.results)} master(s): {ok} ok, {len(report.failures)} changed or missing",
+                fg="red" if report.failures else "green")
+    if report.failures:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command("build")
+@collection_option
+@click.option("-o", "--out", default="_site", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The site folder to write (replaced only when the build succeeds).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Scans processed at once (default: CPUs).")
+@click.option("--base-url", default=None, help="Publish under this URL instead of kyvat.yaml's base_url.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Derivative cache (default: .kyvat-cache/ beside the collection).")
+@click.option("--strict", is_flag=True, help="Treat warnings (such as loans past due) as errors.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the build's figures and problems as JSON to this file.")
+def build_command(collection: Path, out: Path, jobs: int | None, base_url: str | None, cache: Path | None,
+                  strict: bool, report_file: Path | None) -> None:
+    """Build the static site, IIIF and search index into OUT; a broken scan is reported and skipped."""
+    from .build import build  # the publishing stages load only when a build runs
+
+    try:
+        report = build(collection, out, cache=cache, jobs=jobs, base_url=base_url, strict=strict)
+    except KyvatError as exc:
+        _fail(exc)
+    _echo_problems(report.problems)
+    if report_file:
+        report_file.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    errors = sum(1 for p in report.problems if p.is_error)
+    click.secho(f"{out}: {report.objects} object(s), {report.scans} scan(s) "
+                f"({report.scans_processed} made, {report.scans_reused} from the cache), "
+                f"{errors} error(s), {report.seconds:.1f} s", fg="red" if errors else "green")
+    if errors:
+        sys.exit(EXIT_PROBLEMS)
+
+
+# -- iiif commands --
+
+@main.command("iiif")
+@collection_option
+@click.option("--out", default="manifests", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder for the IIIF Presentation JSON (manifests, collections, records).")
+@click.option("--base-url", default=None, help="Publish under this URL instead of kyvat.yaml's base_url.")
+def iiif_command(collection: Path, out: Path, base_url: str | None) -> None:
+    """Write the IIIF manifests and collections of the public objects into OUT, without making images."""
+    from dataclasses import replace
+
+    from . import iiif
+    from .privacy import to_public
+
+    public = to_public(_load(collection))
+    if base_url:
+        public = replace(public, config=replace(public.config, base_url=base_url.rstrip("/") + "/"))
+    try:
+        images = iiif.write_presentation(public, out)
+    except KyvatError as exc:
+        _fail(exc)
+    _echo_problems(images.problems)
+    click.echo(f"{out}: {len(public.objects)} manifest(s), {len(images.services)} canvas(es)")
+    if any(p.is_error for p in images.problems):
+        sys.exit(EXIT_PROBLEMS)
+
+
+# -- search commands --
+
+@main.command("search")
+@collection_option
+@click.argument("query", default="")
+@click.option("--type", "object_type", default=None, help="Only objects of this type (letter, diary, …).")
+@click.option("--person", default=None, help="Only records linked to this person id.")
+@click.option("--place", default=None, help="Only records naming this place (old or current name).")
+@click.option("--kind", default=None, type=click.Choice(["object", "transcript", "person", "exhibition", "page"]),
+              help="Only this kind of record.")
+@click.option("--method", default=None, type=click.Choice(["gift", "loan", "copy"]), help="Only this acquisition.")
+@click.option("--from", "year_from", default=None, type=int, help="Only records dated in or after this year.")
+@click.option("--to", "year_to", default=None, type=int, help="Only records dated in or before this year.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many hits to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits and facets as JSON, for a program.")
+def search_command(collection: Path, query: str, object_type: str | None, person: str | None, place: str | None,
+                   kind: str | None, method: str | None, year_from: int | None, year_to: int | None, limit: int,
+                   as_json: bool) -> None:
+    """Search the public records: words with or without diacritics, "phrases", AND/OR/NOT,
+    field:value (title, type, person, place, kind) and fuzzy name~. Updates the index first."""
+    import html
+    import re
+
+    from . import research
+
+    filters = {k: v for k, v in dict(type=object_type, person=person, place=place, kind=kind, method=method,
+                                     year_from=year_from, year_to=year_to).items() if v is not None}
+    try:
+        results = research.search_collection(collection, query, limit=limit, **filters)
+    except KyvatError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(results.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{results.total} hit(s) for {query!r}")
+    for hit in results.hits:
+        snippet = re.sub(r"<mark>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True), hit.snippet)
+        snippet = " ".join(html.unescape(snippet).split())
+        click.echo(f"\n{click.style(hit.title['vi'], bold=True)}  [{hit.kind}] {hit.url}\n  {snippet}")
+    for name, counts in results.facets.items():
+        if counts:
+            click.echo(f"\n{name}: " + ", ".join(f"{k} ({n})" for k, n in counts.items()))
+
+
+# -- site commands --
+
+@main.command()
+@collection_option
+@click.option("-o", "--out", default="_site", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The site folder to build and serve (outside the collection).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(min=0, max=65535),
+              help="Serve on http://127.0.0.1:PORT/.")
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between checks of the collection and templates for changes.")
+def serve(collection: Path, out: Path, port: int, interval: float) -> None:
+    """Build the site, serve it on this computer only, and rebuild whenever a record, scan or
+    template changes. A failed rebuild is reported and the previous site keeps being served."""
+    import functools
+    import http.server
+    import threading
+    import time
+
+    from .build import build
+    from .site import read_watch_state
+
+    def rebuild() -> None:
+        try:
+            report = build(collection, out)
+        except Exception as exc:  # noqa: BLE001 - any failure, even in a template, must not stop serving
+            if isinstance(exc, CollectionInvalid):
+                _echo_problems(exc.details)
+            click.secho(f"build failed: {exc}; still serving the previous site", fg="red", err=True)
+            return
+        _echo_problems(report.problems)
+        click.secho(f"built {out}: {report.objects} object(s), {report.pages} page(s), {report.seconds:.1f} s",
+                    fg="green")
+
+    state = read_watch_state(collection)  # taken before building, so an edit made meanwhile is seen
+    rebuild()
+    if not (out / "index.html").is_file():
+        sys.exit(EXIT_PROBLEMS)
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+            pass
+
+    try:
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", port), functools.partial(Handler, directory=str(out.resolve())))
+    except OSError as exc:
+        _fail(KyvatError(f"cannot serve on port {port}: {exc.strerror}"))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    click.echo(f"Serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+    try:
+        while True:
+            time.sleep(interval)
+            now = read_watch_state(collection)
+            if now != state:
+                state = now
+                rebuild()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,141 @@
+"""What both search indexes hold: one document per object, transcription page, person, exhibition
+and free page of the public collection, with its text, facets and site-relative address.
+
+Pure functions over the collection `privacy.to_public` returns; the research index (research.py)
+and the site's index (sitesearch.py) are both made from these, so they cannot disagree on content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from .model import Artifact, Collection, Date, Exhibition, Page, Person, Place, Text
+
+KINDS = ("object", "transcript", "person", "exhibition", "page")
+# An exhibition line that only embeds an object says nothing a visitor would search for.
+_EMBED = re.compile(r"^[ \t]*\{\{\s*object\s+[^\s}]+\s*\}\}[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    key: str  # unique: "object:AB-2026-0007", "transcript:AB-2026-0007:3", "person:nguyen-van-duc"
+    kind: str  # one of KINDS
+    title: Text
+    text: str  # every searchable word, Vietnamese and English, NFC, with its original diacritics
+    url: str  # relative to the site root, Vietnamese; English pages are under en/
+    object_id: str = ""  # the object an object or transcript document belongs to
+    page: int = 0  # 1-based scan number of a transcript
+    object_type: str = ""
+    people: tuple[str, ...] = ()  # person ids
+    places: tuple[str, ...] = ()  # as written, then the current unit
+    year_from: int | None = None
+    year_to: int | None = None
+    method: str = ""  # acquisition method
+
+    @property
+    def decade(self) -> int | None:
+        return self.year_from // 10 * 10 if self.year_from is not None else None
+
+    def checksum(self) -> str:
+        """Changes whenever anything indexed about the document changes."""
+        data = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _join(*parts: str) -> str:
+    return unicodedata.normalize("NFC", "\n".join(p.strip() for p in parts if p and p.strip()))
+
+
+def _both(text: Text) -> tuple[str, str]:
+    return (text.vi, text.en) if text.en != text.vi else (text.vi, "")
+
+
+def _places(places: tuple[Place | None, ...]) -> tuple[str, ...]:
+    return tuple(v for p in places if p for v in (p.text, p.current) if v)
+
+
+def _years(date: Date | None) -> tuple[int | None, int | None]:
+    if date is None:
+        return None, None
+    return (date.lower.year if date.lower else None), (date.upper.year if date.upper else None)
+
+
+def _names(collection: Collection, ids: tuple[str, ...]) -> list[str]:
+    people = [collection.person(i) for i in ids]
+    return [n for p in people if p for n in (p.name, *p.aliases)]
+
+
+def _object_people(obj: Artifact) -> tuple[str, ...]:
+    ids = [link.person for link in obj.people]
+    if obj.acquisition and obj.acquisition.donor:
+        ids.append(obj.acquisition.donor)
+    return tuple(dict.fromkeys(ids))
+
+
+def make_object_docs(obj: Artifact, collection: Collection) -> list[SearchDoc]:
+    """The object's record, then one document per transcribed page."""
+    people = _object_people(obj)
+    places = _places(obj.places)
+    year_from, year_to = _years(obj.date)
+    facets = dict(object_id=obj.id, object_type=obj.object_type, people=people, places=places,
+                  year_from=year_from, year_to=year_to, method=obj.acquisition.method if obj.acquisition else "")
+    acq = obj.acquisition
+    record = SearchDoc(
+        key=f"object:{obj.id}", kind="object", title=obj.title, url=f"objects/{obj.id}/",
+        text=_join(obj.id, *_both(obj.title), *_both(obj.description), *_both(obj.history),
+                   *_both(obj.materials), obj.date.text if obj.date else "", *places, *obj.keywords,
+                   *_names(collection, people), *(_both(acq.original_held_by) if acq else ()),
+                   *(v for s in obj.scans for v in _both(s.label))),
+        **facets)
+    docs = [record]
+    for n, scan in enumerate(obj.scans, start=1):
+        if not scan.transcript.strip():
+            continue
+        label = scan.label or Text(vi=f"Trang {n}", en=f"Page {n}")
+        docs.append(SearchDoc(
+            key=f"transcript:{obj.id}:{n}", kind="transcript", page=n, url=f"objects/{obj.id}/#p{n}",
+            title=Text(vi=f"{obj.title.get('vi')} — {label.get('vi')}", en=f"{obj.title.get('en')} — {label.get('en')}"),
+            text=_join(scan.transcript), **facets))
+    return docs
+
+
+def make_person_doc(person: Person) -> SearchDoc:
+    death = person.death
+    year_from, _ = _years(person.birth)
+    _, year_to = _years(death.date if death else None)
+    places = _places((person.hometown, death.place if death else None))
+    return SearchDoc(
+        key=f"person:{person.id}", kind="person", title=Text(vi=person.name, en=person.name),
+        url=f"people/{person.id}/", people=(person.id,), places=places, year_from=year_from,
+        year_to=year_to if year_to is not None else year_from,
+        text=_join(person.name, *person.aliases, *_both(person.rank), *_both(person.position),
+                   *_both(person.unit), *_both(person.conflict), *places,
+                   person.birth.text if person.birth else "", person.enlistment.text if person.enlistment else "",
+                   death.date.text if death and death.date else "", *(_both(death.circumstance) if death else ()),
+                   person.burial.cemetery, person.burial.plot, *_both(person.biography), *person.sources))
+
+
+def make_exhibition_doc(exhibition: Exhibition) -> SearchDoc:
+    return SearchDoc(
+        key=f"exhibition:{exhibition.slug}", kind="exhibition", title=exhibition.title,
+        url=f"exhibitions/{exhibition.slug}/",
+        text=_join(*_both(exhibition.title), *_both(exhibition.summary),
+                   *(_EMBED.sub("", b) for b in _both(exhibition.body))))
+
+
+def make_page_doc(page: Page) -> SearchDoc:
+    return SearchDoc(key=f"page:{page.slug}", kind="page", title=page.title, url=f"{page.slug}/",
+                     text=_join(*_both(page.title), *_both(page.body)))
+
+
+def make_search_documents(collection: Collection) -> list[SearchDoc]:
+    """Every document of the public collection, in a stable order."""
+    docs = [d for obj in collection.objects for d in make_object_docs(obj, collection)]
+    docs += [make_person_doc(p) for p in collection.people]
+    docs += [make_exhibition_doc(e) for e in collection.exhibitions]
+    docs += [make_page_doc(p) for p in collection.pages]
+    return docs

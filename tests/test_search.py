@@ -1,0 +1,196 @@
+"""The research index (Whoosh), the public `kyvat.search`, the `kyvat search` command, and what both
+search indexes may hold: never a private value or a restricted object."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kyvat
+from kyvat import research, sitesearch
+from kyvat.cli import main
+from kyvat.model import (Acquisition, Artifact, Collection, Config, Date, Person, PersonLink, Place, Scan, Source,
+                         Text)
+from kyvat.privacy import hidden_names, to_public
+from kyvat.searchdocs import make_search_documents
+from kyvat.validate import load_collection
+from kyvat.vietnamese import make_terms
+
+from conftest import FIXTURE_COLLECTION
+from leaks import find_leaks, planted_markers
+
+SRC = Source("test")
+
+
+def _date(edtf: str, year_from: int, year_to: int) -> Date:
+    return Date(edtf, edtf, dt.date(year_from, 1, 1), dt.date(year_to, 12, 31))
+
+
+def _object(oid, title, description="", transcripts=(), object_type="letter", people=(), date=None, places=(),
+            method="gift"):
+    return Artifact(id=oid, title=Text(vi=title), object_type=object_type, source=SRC,
+                    description=Text(vi=description), date=date, places=places,
+                    scans=tuple(Scan(file=f"{n:03}.jpg", transcript=t) for n, t in enumerate(transcripts, 1)),
+                    people=tuple(PersonLink(p, "author") for p in people), acquisition=Acquisition(method=method))
+
+
+def _collection(*objects) -> Collection:
+    return Collection(
+        config=Config(name=Text("Nhà truyền thống"), base_url="https://example.vn/", source=SRC), root=".",
+        objects=objects,
+        people=(Person(id="nguyen-van-duc", kind="martyr", name="Nguyễn Văn Đức", source=SRC, publish_name=True),))
+
+
+LETTER = _object("AB-2026-0001", "Thư gửi mẹ", "Liệt sĩ Nguyễn Văn Đức viết từ mặt trận.",
+                 ["Mẹ kính yêu! Đơn vị con hành quân qua Quảng Bình.", "Con hôn mẹ. Đức"],
+                 people=("nguyen-van-duc",), date=_date("1972-03-12", 1972, 1972),
+                 places=(Place("khu phố An Biên, quận Lê Chân cũ, Hải Phòng", "phường An Biên"),))
+NOTICE = _object("AB-2026-0002", "Giấy báo tử", "Báo tin liệt sỹ Quí hy sinh; mộ có mã số.",
+                 object_type="document", date=_date("1968", 1968, 1968), method="copy")
+GRAVE = _object("AB-2026-0003", "Ảnh mả tổ", "Ảnh chụp mả tổ ở quê, mả mới đắp.", object_type="photograph")
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path) -> Path:
+    research.write_index(make_search_documents(_collection(LETTER, NOTICE, GRAVE)), tmp_path / "index")
+    return tmp_path / "index"
+
+
+def keys(results) -> list[str]:
+    return [h.key for h in results.hits]
+
+
+def test_folded_queries_find_the_words_with_diacritics(index_dir):
+    assert set(keys(research.search_index(index_dir, "liet si"))) == {"object:AB-2026-0001", "object:AB-2026-0002"}
+    assert "transcript:AB-2026-0001:2" in keys(research.search_index(index_dir, "duc"))
+    assert keys(research.search_index(index_dir, "thu gui me"))[0] == "object:AB-2026-0001"
+
+
+def test_spelling_variants_and_d_with_stroke(index_dir):
+    assert keys(research.search_index(index_dir, "Quý")) == ["object:AB-2026-0002"]
+    assert set(keys(research.search_index(index_dir, "liệt sĩ"))) == set(keys(research.search_index(index_dir, "liet sy")))
+    assert keys(research.search_index(index_dir, "liệt sĩ"))[0] == "object:AB-2026-0001"  # typed as written there
+    assert set(keys(research.search_index(index_dir, "đức"))) == set(keys(research.search_index(index_dir, "DUC")))
+
+
+def test_exact_diacritics_rank_first(index_dir):
+    assert keys(research.search_index(index_dir, "mã"))[0] == "object:AB-2026-0002"
+    assert keys(research.search_index(index_dir, "mả"))[0] == "object:AB-2026-0003"
+    assert set(keys(research.search_index(index_dir, "mả"))) == {"object:AB-2026-0002", "object:AB-2026-0003"}
+
+
+def test_each_transcribed_page_is_its_own_hit(index_dir):
+    hit = research.search_index(index_dir, "quang binh").hits[0]
+    assert (hit.key, hit.kind, hit.page, hit.url) == ("transcript:AB-2026-0001:1", "transcript", 1,
+                                                       "objects/AB-2026-0001/#p1")
+    assert hit.target == "object:AB-2026-0001"
+    assert hit.title["vi"].startswith("Thư gửi mẹ")
+
+
+def test_snippets_show_the_original_diacritics(index_dir):
+    hit = research.search_index(index_dir, "quang binh").hits[0]
+    assert "<mark>Quảng</mark> <mark>Bình</mark>" in hit.snippet
+
+
+def test_phrases_boolean_fields_and_fuzzy(index_dir):
+    assert keys(research.search_index(index_dir, '"hon me"')) == ["transcript:AB-2026-0001:2"]
+    assert keys(research.search_index(index_dir, '"me hon"')) == []
+    assert set(keys(research.search_index(index_dir, "giay OR thu", kind="object"))) == {
+        "object:AB-2026-0001", "object:AB-2026-0002"}
+    assert keys(research.search_index(index_dir, "liet NOT quy")) == ["object:AB-2026-0001"]
+    assert keys(research.search_index(index_dir, "type:document")) == ["object:AB-2026-0002"]
+    assert "object:AB-2026-0001" in keys(research.search_index(index_dir, "nguyen van dux~"))
+
+
+def test_filters_years_type_person_place(index_dir):
+    assert keys(research.search_index(index_dir, "liet si", year_from=1970)) == ["object:AB-2026-0001"]
+    assert keys(research.search_index(index_dir, "liet si", year_to=1969)) == ["object:AB-2026-0002"]
+    assert keys(research.search_index(index_dir, "liet si", type="document")) == ["object:AB-2026-0002"]
+    assert set(keys(research.search_index(index_dir, "", person="nguyen-van-duc", kind="object"))) == {
+        "object:AB-2026-0001"}
+    assert keys(research.search_index(index_dir, "", place="le chan cu", kind="object")) == ["object:AB-2026-0001"]
+    with pytest.raises(research.SearchError, match="unknown search filter 'colour'"):
+        research.search_index(index_dir, "duc", colour="red")
+
+
+def test_facets_count_every_hit(index_dir):
+    facets = research.search_index(index_dir, "", limit=1).facets
+    assert facets["kind"] == {"object": 3, "person": 1, "transcript": 2}
+    assert facets["type"] == {"document": 1, "letter": 3, "photograph": 1}
+    assert facets["decade"] == {"1960": 1, "1970": 3}
+    assert facets["method"] == {"copy": 1, "gift": 4}
+    assert facets["person"] == {"nguyen-van-duc": 4}
+    assert facets["place"]["khu phố An Biên, quận Lê Chân cũ, Hải Phòng"] == 3
+
+
+def test_index_is_updated_incrementally(tmp_path):
+    where = tmp_path / "index"
+    first = research.write_index(make_search_documents(_collection(LETTER, NOTICE)), where)
+    assert (first.added, first.updated, first.removed) == (5, 0, 0)
+    again = research.write_index(make_search_documents(_collection(LETTER, NOTICE)), where)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
+    changed = replace(NOTICE, title=Text(vi="Giấy báo tử liệt sĩ Quý"))
+    update = research.write_index(make_search_documents(_collection(LETTER, changed, GRAVE)), where)
+    assert (update.added, update.updated, update.removed, update.unchanged) == (1, 1, 0, 4)
+    assert keys(research.search_index(where, "title:quy")) == ["object:AB-2026-0002"]
+    shrunk = research.write_index(make_search_documents(_collection(NOTICE)), where)
+    assert shrunk.removed == 4 and keys(research.search_index(where, "thu gui me")) == []
+
+
+def test_public_search_function_and_command_on_the_sample(sample_copy):
+    for query, expected in (("liet si", "AB-2026-0003"), ("duc", "AB-2026-0001"), ("thu gui me", "AB-2026-0001")):
+        results = kyvat.search(sample_copy, query, limit=None)
+        assert f"object:{expected}" in {h.target for h in results.hits}
+    result = CliRunner().invoke(main, ["search", "-c", str(sample_copy), "thu gui me", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["hits"][0]["title"]["vi"] == "Thư gửi mẹ"
+    text = CliRunner().invoke(main, ["search", "-c", str(sample_copy), "liet si", "--type", "diary"])
+    assert text.exit_code == 0 and "Nhật ký" in text.output
+    bad = CliRunner().invoke(main, ["search", "-c", str(sample_copy), "title:(unclosed"])
+    assert bad.exit_code == 0
+
+
+def _folded_forms(markers: set[str]) -> set[str]:
+    """The forms the indexes store words in: folded terms, joined as the site's records join them."""
+    return {" ".join(make_terms(m)) for m in markers if make_terms(m)}
+
+
+def test_no_private_value_reaches_either_index(built_fixture):
+    collection = load_collection(FIXTURE_COLLECTION)
+    markers = planted_markers(FIXTURE_COLLECTION, hidden_names(collection))
+    assert markers, "the fixture collection plants markers"
+    pagefind = built_fixture / "pagefind"
+    assert any(pagefind.rglob("*.pf_fragment"))
+    assert find_leaks(pagefind, markers | _folded_forms(markers)) == []
+    index = built_fixture.parent / "cache" / "index"
+    assert find_leaks(index, markers | _folded_forms(markers)) == []
+    for marker in sorted(markers):
+        assert research.search_index(index, f'"{marker}"', limit=None).total == 0, marker
+
+
+def test_the_site_records_hold_folded_terms_and_the_original_text_apart(tmp_path):
+    docs = make_search_documents(to_public(_collection(LETTER)))
+    record = sitesearch.make_record_html(docs[0], "en")
+    assert "liet si nguyen van duc" in record and "Đức" not in record and '<html lang="en">' in record
+    assert sitesearch.to_record_path("objects/AB-2026-0001/#p2", "en") == "en/objects/AB-2026-0001/p2/index.html"
+    out = sitesearch.write_site_index(docs, ("vi", "en"), tmp_path)
+    text = json.loads((out / sitesearch.to_text_path("objects/AB-2026-0001/#p2")).read_text(encoding="utf-8"))
+    assert text["text"] == "Con hôn mẹ. Đức"
+    assert json.loads((out / sitesearch.ANALYSIS_FILE).read_text())["variants"]["sy"] == "si"
+    assert {p.name.split("_")[0] for p in (out / "fragment").iterdir()} == {"vi", "en"}
+
+
+def test_an_index_from_another_analysis_is_rebuilt(tmp_path, monkeypatch):
+    where = tmp_path / "index"
+    research.write_index(make_search_documents(_collection(LETTER)), where)
+    monkeypatch.setattr(research, "ANALYSIS_VERSION", "test")
+    again = research.write_index(make_search_documents(_collection(LETTER)), where)
+    assert again.added == 4 and again.unchanged == 0
+    shutil.rmtree(where)

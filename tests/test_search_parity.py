@@ -1,0 +1,125 @@
+"""The two searches agree: every query finds the same records through `kyvat search --json` and
+through the built sample's /search/ page in headless Chromium (Pagefind, static/search.js)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+
+from kyvat.cli import main
+from kyvat.vietnamese import fold, to_term
+
+from conftest import SAMPLE_COLLECTION
+
+pytestmark = pytest.mark.browser
+
+QUERIES = [
+    # folded and as written
+    "liet si", "liệt sĩ", "liệt sỹ", "LIET SY", "hy sinh", "hi sinh",
+    # names with đ / Đ
+    "duc", "Đức", "đức", "nguyen van duc", "Nguyễn Văn Đức", "do van minh", "Đỗ Văn Minh",
+    "tran quoc hung", "Trần Quốc Hưng", "pham thi lan", "hoang thi mai",
+    # phrases
+    "thu gui me", "Thư gửi mẹ", '"thu gui me"', '"gửi mẹ"', '"le chan"', '"thanh co quang tri"',
+    # places, old administrative names
+    "le chan cu", "quận Lê Chân cũ", "hai phong", "Hải Phòng", "quang tri", "an bien", "truong son",
+    "duong 9 nam lao",
+    # things, dates, numbers
+    "nhat ky", "nhật ký", "bang to quoc ghi cong", "huan chuong", "khan du", "1972", "AB-2026-0007",
+    "me", "mẹ", "ma", "mả",
+]
+ENGLISH_SITE = ["duc", "liet si", "Thư gửi mẹ", '"gửi mẹ"', "le chan cu"]
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory):
+    """`kyvat search --json` on a copy of the sample (its research index goes beside the copy)."""
+    collection = tmp_path_factory.mktemp("parity") / "collection"
+    shutil.copytree(SAMPLE_COLLECTION, collection)
+
+    def run(query: str) -> set[str]:
+        result = CliRunner().invoke(main, ["search", "-c", str(collection), query, "--json", "--limit", "100000"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        assert data["total"] == len(data["hits"])
+        return {hit["key"] for hit in data["hits"]}
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def site(built_sample, serve, browser):
+    url = serve(built_sample)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def run(query: str, lang_prefix: str = "") -> set[str]:
+        page.goto(f"{url}{lang_prefix}search/?q={quote(query)}")
+        page.wait_for_function("q => document.getElementById('search').dataset.done === q", arg=query)
+        more = page.locator(".search-more")
+        while not more.evaluate("e => e.hidden"):
+            shown = page.locator(".search-hit").count()
+            more.click()
+            page.wait_for_function(f"document.querySelectorAll('.search-hit').length > {shown}")
+        assert errors == []
+        return {li.get_attribute("data-key") for li in page.locator(".search-hit").all()}
+
+    run.page = page
+    yield run
+    page.close()
+
+
+def _objects(keys: set[str]) -> set[str]:
+    """Transcript pages stand for their object."""
+    return {("object:" + k.split(":")[1]) if k.startswith("transcript:") else k for k in keys}
+
+
+def test_at_least_thirty_queries():
+    assert len(QUERIES) >= 30
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_site_and_cli_find_the_same_records(query, cli, site):
+    expected = cli(query)
+    assert expected, f"{query!r} finds nothing in the sample: the query set no longer tests anything"
+    found = site(query)
+    assert found == expected
+    assert _objects(found) == _objects(expected)
+
+
+@pytest.mark.parametrize("query", ENGLISH_SITE)
+def test_english_site_agrees_too(query, cli, site):
+    assert site(query, "en/") == cli(query)
+
+
+@pytest.mark.parametrize("query, title", [("liet si", "Giấy báo tử liệt sĩ Nguyễn Văn Đức"),
+                                          ("duc", "Nguyễn Văn Đức"), ("thu gui me", "Thư gửi mẹ")])
+def test_done_when_queries_show_the_objects(query, title, site):
+    site(query)
+    titles = site.page.locator(".search-hit a").all_inner_texts()
+    assert title in titles
+    link = site.page.locator(".search-hit a", has_text=title).first.get_attribute("href")
+    assert "/objects/" in link or "/people/" in link
+
+
+def test_a_transcript_hit_links_to_its_page_with_marks_in_the_original(site):
+    site('"con hon me"')
+    hit = site.page.locator('.search-hit[data-key^="transcript:"]').first
+    assert hit.locator("a").get_attribute("href").endswith("/objects/AB-2026-0001/#p2")
+    assert "<mark>mẹ</mark>" in hit.locator("p").inner_html()  # folded query, original shown
+
+
+def test_the_browser_folds_as_python_does(site):
+    site("duc")
+    words = ["Liệt", "sỹ", "Quí", "ĐỨC", "Thuỷ", "Hoà", "ngưỡng", "Ỷ", "kỹ", "giữ", "ĐƯỜNG", "Mỹ", "Hy"]
+    folded = site.page.evaluate("""async words => {
+        const m = await import(new URL("../static/search.js", location.href).href);
+        const variants = (await (await fetch(new URL("../pagefind/kyvat-analysis.json", location.href))).json()).variants;
+        return words.map(w => [m.fold(w), m.term(w, variants)]);
+    }""", words)
+    assert folded == [[fold(w), to_term(w)] for w in words]
