@@ -1,17 +1,18 @@
-"""Reading one value of a record: each method converts what YAML gave into a model value, or notes
-a Problem naming the field, the line, what was expected and what was found.
+"""Reading records: the files (UTF-8 text, YAML with lines) and each value in them, converted into a
+model value or noted as a Problem naming the field, the line, what was expected and what was found.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+from pathlib import Path
 from typing import Any, Callable
 
 from . import dates
 from .errors import Problem
 from .model import Date, Place, Text
-from .yamlfile import LineDict
+from .yamlfile import LineDict, YamlSyntaxError, make_yaml
 
 
 def describe(value: Any) -> str:
@@ -216,3 +217,37 @@ class FieldReader:
 
     def private(self, data: LineDict, keys: tuple[str, ...]) -> dict[str, Any]:
         return {key: data[key] for key in keys if data.get(key) not in (None, "")}
+
+
+def read_text_file(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(rel, "", "a readable file", exc.strerror or str(exc)))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(rel, "", "text encoded as UTF-8 (save the file as UTF-8)",
+                                f"byte 0x{raw[exc.start]:02x} that is not UTF-8", line))
+        return None
+
+
+def read_yaml_file(path: Path, rel: str, problems: list[Problem]) -> Any:
+    text = read_text_file(path, rel, problems)
+    if text is None:
+        return None
+    try:
+        data = make_yaml(text)
+    except YamlSyntaxError as exc:
+        problems.append(Problem(rel, "", "valid YAML", f"a syntax error: {exc.message}", exc.line,
+                                hint="look for a bracket or quote opened and not closed, or a missing space after ':'"))
+        return None
+    if data is None:
+        problems.append(Problem(rel, "", "a map of keys such as 'id: ...'", "an empty file", 1))
+    return data
+
+
+def rel_path(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()

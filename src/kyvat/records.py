@@ -11,19 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .fields import FieldReader, describe
+from . import narratives
+from .fields import FieldReader, describe, read_text_file, read_yaml_file, rel_path
 from .model import (
     ACQUISITION_METHODS, CONDITION_GRADES, OBJECT_TYPES, PAGED_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
     Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Death,
-    Dimensions, Exhibition, Page, Person, PersonLink, Provider, Relationship, Rights, Scan,
+    Dimensions, Person, PersonLink, Provider, Relationship, Rights, Scan,
     Source, Text,
 )
-from .yamlfile import LineDict, YamlSyntaxError, make_front_matter, make_yaml
+from .yamlfile import LineDict
 
 CONFIG_FILE = "kyvat.yaml"
 RECORD_FILE = "record.yaml"
-PRIVATE_RECORD_KEYS = ("location", "private_notes", "valuation")
-SCAN_EXTENSIONS_HINT = "jpg, png, tif, webp, mp3, m4a, mp4, webm"
 
 CONFIG_KEYS = (
     "name", "short_name", "description", "base_url", "languages", "accession_pattern", "rights",
@@ -40,45 +39,9 @@ PERSON_KEYS = (
     "unit", "conflict", "death", "burial", "relationships", "biography", "sources", "publish_name",
     "contact", "private_notes",
 )
-EXHIBITION_KEYS = ("title", "summary", "objects", "order", "featured")
-PAGE_KEYS = ("title", "order")
 
 
 # -- files ---------------------------------------------------------------------------------------
-
-
-def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(rel, "", "a readable file", exc.strerror or str(exc)))
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(rel, "", "text encoded as UTF-8 (save the file as UTF-8)",
-                                f"byte 0x{raw[exc.start]:02x} that is not UTF-8", line))
-        return None
-
-
-def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
-    text = _read_text(path, rel, problems)
-    if text is None:
-        return None
-    try:
-        data = make_yaml(text)
-    except YamlSyntaxError as exc:
-        problems.append(Problem(rel, "", "valid YAML", f"a syntax error: {exc.message}", exc.line,
-                                hint="look for a bracket or quote opened and not closed, or a missing space after ':'"))
-        return None
-    if data is None:
-        problems.append(Problem(rel, "", "a map of keys such as 'id: ...'", "an empty file", 1))
-    return data
-
-
-def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
 
 
 def read_config(root: Path, problems: list[Problem]) -> Config:
@@ -89,7 +52,7 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
         problems.append(Problem(rel, "", f"the house's settings in {CONFIG_FILE} (run 'kyvat init')",
                                 "no such file"))
         return fallback
-    data = _read_yaml(path, rel, problems)
+    data = read_yaml_file(path, rel, problems)
     r = FieldReader(rel, problems)
     if data is None or r.mapping(data, "", 1, CONFIG_KEYS, required=("name", "base_url")) is None:
         return fallback
@@ -259,7 +222,7 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
         transcript_path = folder / "transcripts" / (name.rsplit(".", 1)[0] + ".txt")
         transcript = ""
         if transcript_path.is_file():
-            transcript = _read_text(transcript_path, f"{rel_folder}/transcripts/{transcript_path.name}",
+            transcript = read_text_file(transcript_path, f"{rel_folder}/transcripts/{transcript_path.name}",
                                     r.problems) or ""
         label = scan.label or _default_label(Scan(file=name).kind, object_type, index + 1)
         out.append(Scan(file=name, label=label, sha256=scan.sha256, transcript=transcript.strip(),
@@ -269,11 +232,11 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
 
 def read_object(root: Path, folder: Path, config: Config, problems: list[Problem]) -> Artifact | None:
     path = folder / RECORD_FILE
-    rel = _rel(root, path)
+    rel = rel_path(root, path)
     if not path.is_file():
         problems.append(Problem(rel, "", f"a {RECORD_FILE} in every folder under objects/", "no such file"))
         return None
-    data = _read_yaml(path, rel, problems)
+    data = read_yaml_file(path, rel, problems)
     r = FieldReader(rel, problems)
     if data is None or r.mapping(data, "", 1, ARTIFACT_KEYS, ("id", "title", "object_type", "acquisition"),
                                  extra=config.private_fields) is None:
@@ -293,7 +256,7 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
         loc = r.mapping(data["location"], "location", ln("location"), ("room", "case", "store", "shelf", "box"))
         location = dict(loc or {})
     acquisition = _acquisition(r, data["acquisition"], ln("acquisition")) if data.get("acquisition") else None
-    scans = _scans(r, data, folder, _rel(root, folder), str(data.get("object_type")))
+    scans = _scans(r, data, folder, rel_path(root, folder), str(data.get("object_type")))
     return Artifact(
         id=object_id,
         title=r.text(data.get("title"), "title", ln("title")),
@@ -319,8 +282,8 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
 
 
 def read_person(root: Path, path: Path, config: Config, problems: list[Problem]) -> Person | None:
-    rel = _rel(root, path)
-    data = _read_yaml(path, rel, problems)
+    rel = rel_path(root, path)
+    data = read_yaml_file(path, rel, problems)
     r = FieldReader(rel, problems)
     if data is None or r.mapping(data, "", 1, PERSON_KEYS, ("kind", "name"), extra=config.private_fields) is None:
         return None
@@ -378,81 +341,6 @@ def read_person(root: Path, path: Path, config: Config, problems: list[Problem])
     )
 
 
-def _read_markdown(root: Path, path: Path, keys: tuple[str, ...], problems: list[Problem]):
-    rel = _rel(root, path)
-    text = _read_text(path, rel, problems)
-    if text is None:
-        return None
-    try:
-        doc = make_front_matter(text)
-    except YamlSyntaxError as exc:
-        problems.append(Problem(rel, "", "valid YAML front matter between '---' lines", exc.message, exc.line))
-        return None
-    r = FieldReader(rel, problems)
-    if r.mapping(doc.meta, "", 1, keys) is None:
-        return None
-    return r, doc
-
-
-def _read_narrative(root: Path, path: Path, keys: tuple[str, ...], problems: list[Problem]):
-    """Read `{slug}.md` and its optional `{slug}.en.md`; returns (reader, meta, body Text, english meta)."""
-    vi = _read_markdown(root, path, keys, problems)
-    if vi is None:
-        return None
-    r, doc = vi
-    body = doc.body
-    r.lines["body"] = doc.body_line + body[: len(body) - len(body.lstrip())].count("\n")
-    en_path = path.with_name(path.stem + ".en.md")
-    en_body, en_meta = "", LineDict()
-    if en_path.is_file():
-        en = _read_markdown(root, en_path, ("title", "summary"), problems)
-        if en is not None:
-            en_body, en_meta = en[1].body.strip(), en[1].meta
-    for key in ("title",):
-        if key not in doc.meta:
-            r.problem(key, "a value (required)", "no such key", 1)
-    return r, doc.meta, Text(vi=doc.body.strip(), en=en_body), en_meta
-
-
-def _merged_text(r: FieldReader, meta: Any, en_meta: Any, key: str) -> Text:
-    text = r.text(meta.get(key), key, r.line_of(meta, key))
-    if en_meta.get(key) and not text.en:
-        text = Text(vi=text.vi, en=str(en_meta[key]).strip())
-    return text
-
-
-def read_exhibition(root: Path, path: Path, problems: list[Problem]) -> Exhibition | None:
-    read = _read_narrative(root, path, EXHIBITION_KEYS, problems)
-    if read is None:
-        return None
-    r, meta, body, en_meta = read
-    return Exhibition(
-        slug=path.stem,
-        title=_merged_text(r, meta, en_meta, "title"),
-        source=Source(r.path, dict(r.lines)),
-        summary=_merged_text(r, meta, en_meta, "summary"),
-        objects=r.strings(meta, "objects", "objects"),
-        order=r.integer(meta.get("order"), "order", r.line_of(meta, "order"), 0),
-        featured=r.boolean(meta.get("featured"), "featured", r.line_of(meta, "featured"), False),
-        body=body,
-    )
-
-
-def read_page(root: Path, path: Path, problems: list[Problem]) -> Page | None:
-    read = _read_narrative(root, path, PAGE_KEYS, problems)
-    if read is None:
-        return None
-    r, meta, body, en_meta = read
-    return Page(slug=path.stem, title=_merged_text(r, meta, en_meta, "title"), source=Source(r.path, dict(r.lines)),
-                body=body, order=r.integer(meta.get("order"), "order", r.line_of(meta, "order"), 0))
-
-
-def _markdown_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.md") if not p.name.endswith(".en.md"))
-
-
 def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
     """Read everything under `root`; returns the model and every problem met (nothing raised)."""
     root = Path(root)
@@ -470,8 +358,8 @@ def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
     people_files = sorted(people_dir.glob("*.yaml")) if people_dir.is_dir() else []
     read_people = {f.stem: read_person(root, f, config, problems) for f in people_files}
     people = [p for p in read_people.values() if p]
-    exhibitions = [e for e in (read_exhibition(root, f, problems) for f in _markdown_files(root / "exhibitions")) if e]
-    pages = [p for p in (read_page(root, f, problems) for f in _markdown_files(root / "pages")) if p]
+    exhibitions = [e for e in (narratives.read_exhibition(root, f, problems) for f in narratives.markdown_files(root / "exhibitions")) if e]
+    pages = [p for p in (narratives.read_page(root, f, problems) for f in narratives.markdown_files(root / "pages")) if p]
     collection = Collection(
         config=config,
         root=str(root),
