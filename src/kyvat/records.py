@@ -10,8 +10,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
 from . import narratives
+from .errors import Problem
 from .fields import FieldReader, describe, read_text_file, read_yaml_file, rel_path
 from .model import (
     ACQUISITION_METHODS, CONDITION_GRADES, OBJECT_TYPES, PAGED_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
