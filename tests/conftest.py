@@ -3,13 +3,12 @@ and headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
+
+from kyvat.server import LocalServer
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_COLLECTION = REPO / "tests" / "fixtures" / "collection"
@@ -38,33 +37,13 @@ def sample_copy(tmp_path: Path) -> Path:
     return target
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-class LocalServer:
-    """Serves one folder on 127.0.0.1 at a free port, in a thread, until closed."""
-
-    def __init__(self, folder: Path):
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture(scope="session")
 def serve():
     """`serve(folder)` starts a local server for the session and returns its base URL."""
     servers: list[LocalServer] = []
 
     def start(folder: Path) -> str:
-        server = LocalServer(folder)
+        server = LocalServer(folder, 0)
         servers.append(server)
         return server.url
 

@@ -331,51 +331,22 @@ def search_command(collection: Path, query: str, object_type: str | None, person
 def serve(collection: Path, out: Path, port: int, interval: float) -> None:
     """Build the site, serve it on this computer only, and rebuild whenever a record, scan or
     template changes. A failed rebuild is reported and the previous site keeps being served."""
-    import functools
-    import http.server
-    import threading
-    import time
+    from . import server
 
-    from .build import build
-    from .site import read_watch_state
-
-    def rebuild() -> None:
-        try:
-            report = build(collection, out)
-        except Exception as exc:  # noqa: BLE001 - any failure, even in a template, must not stop serving
-            if isinstance(exc, CollectionInvalid):
-                _echo_problems(exc.details)
-            click.secho(f"build failed: {exc}; still serving the previous site", fg="red", err=True)
-            return
+    def built(report) -> None:
         _echo_problems(report.problems)
         click.secho(f"built {out}: {report.objects} object(s), {report.pages} page(s), {report.seconds:.1f} s",
                     fg="green")
 
-    state = read_watch_state(collection)  # taken before building, so an edit made meanwhile is seen
-    rebuild()
-    if not (out / "index.html").is_file():
-        sys.exit(EXIT_PROBLEMS)
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format, *args):  # noqa: A002 - the base class's name
-            pass
+    def failed(exc: Exception) -> None:
+        if isinstance(exc, CollectionInvalid):
+            _echo_problems(exc.details)
+        click.secho(f"build failed: {exc}; still serving the previous site", fg="red", err=True)
 
     try:
-        server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", port), functools.partial(Handler, directory=str(out.resolve())))
-    except OSError as exc:
-        _fail(KyvatError(f"cannot serve on port {port}: {exc.strerror}"))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    click.echo(f"Serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
-    try:
-        while True:
-            time.sleep(interval)
-            now = read_watch_state(collection)
-            if now != state:
-                state = now
-                rebuild()
+        server.serve(collection, out, port, interval, on_built=built, on_failed=failed,
+                     on_serving=lambda url: click.echo(f"Serving {url} (Ctrl-C stops)"))
     except KeyboardInterrupt:
         click.echo("stopped")
-    finally:
-        server.shutdown()
-        server.server_close()
+    except KyvatError as exc:
+        _fail(exc)
