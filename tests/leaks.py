@@ -25,8 +25,9 @@ def planted_markers(collection_root: Path, hidden_names: tuple[str, ...] = ()) -
 
 
 def _forms(marker: str) -> set[bytes]:
-    """How a value can appear in output: as UTF-8 (NFC, NFD), JSON-escaped, folded, slugged."""
-    forms = {marker, unicodedata.normalize("NFD", marker), json.dumps(marker)[1:-1], fold(marker)}
+    """How a value can appear in output: as UTF-8 (NFC, NFD), JSON-escaped, folded, tokenized, slugged."""
+    words = " ".join(re.findall(r"[a-z0-9]+", fold(marker)))  # as a search index tokenizes it
+    forms = {marker, unicodedata.normalize("NFD", marker), json.dumps(marker)[1:-1], fold(marker), words}
     if " " in marker:
         forms.add(make_slug(marker))
     return {f.encode("utf-8") for f in forms if f} | {f.lower().encode("utf-8") for f in forms if f}
