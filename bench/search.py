@@ -2,14 +2,16 @@
 (build time, query latency p50/p95 over 200 queries), and the site's Pagefind index for a synthetic
 10,000-object site (its size, and the bytes one query fetches in headless Chromium).
 
-Run: .venv/bin/python bench/search.py [--pages 50000] [--objects 10000]
+Run: .venv/bin/python bench/search.py [--pages 50000] [--objects 10000] [--part all|research|site]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -91,6 +93,13 @@ def bench_research(pages: int, work: Path) -> None:
     unchanged = time.perf_counter() - started
     print(f"research index: {len(docs)} transcription pages indexed in {built:.1f} s; "
           f"re-run with nothing changed {unchanged:.1f} s ({report.unchanged} unchanged)")
+    # A research tool keeps its searcher open between queries (research.py holds it per index
+    # version) and does not hold the 50,000 documents it indexed (their objects would make Python's
+    # garbage collector slow every query down); the first query of a process, which opens the
+    # searcher, is timed on its own below, in a new process.
+    del docs
+    gc.collect()
+    research.search_index(work / "index", "warm up", limit=20)
     for facets in (False, True):
         times = []
         for i in range(200):
@@ -100,16 +109,28 @@ def bench_research(pages: int, work: Path) -> None:
             research.search_index(work / "index", query, limit=20, facets=facets, **filters)
             times.append((time.perf_counter() - started) * 1000)
         times.sort()
-        print(f"research queries (200, top 20 with snippets, {'with' if facets else 'without'} facets): "
-              f"p50 {statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, "
-              f"max {times[-1]:.1f} ms")
+        print(f"research queries (200, warm searcher, top 20 with snippets, {'with' if facets else 'without'} "
+              f"facets{' = the API/CLI default' if facets else ''}): p50 {statistics.median(times):.1f} ms, "
+              f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms, max {times[-1]:.1f} ms")
+    cold = ("import sys, time; started = time.perf_counter(); from kyvat import research; "
+            "imported = time.perf_counter(); research.search_index(sys.argv[1], 'thu gui me'); "
+            "print(f'{(imported - started) * 1000:.0f} {(time.perf_counter() - imported) * 1000:.0f}')")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", cold, str(work / "index")], capture_output=True, text=True,
+                          check=True)
+    wall = (time.perf_counter() - started) * 1000
+    imported, first = done.stdout.split()
+    print(f"research cold (a new process, as one `kyvat search` runs, without its index update): {wall:.0f} ms "
+          f"in all; importing {imported} ms, opening the index and the first query with facets {first} ms")
 
 
 def bench_site(objects: int, work: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(REPO / "tests"))
-    from conftest import CHROMIUM, CHROMIUM_ARGS, LocalServer
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+
+    from kyvat.server import LocalServer
 
     docs = make_docs(objects * 3, per_object=3)
     site = work / "site"
@@ -129,39 +150,92 @@ def bench_site(objects: int, work: Path) -> None:
     print(f"site index: {len(docs)} records x 2 languages ({objects} objects) built in {built:.1f} s; "
           f"pagefind/ {size / 1e6:.1f} MB of which index {index_size / 1e6:.1f} MB and original texts "
           f"{(size - index_size) / 1e6:.1f} MB")
-    server = LocalServer(site)
-    fetched = []
+    server = LocalServer(site, 0)
+    cold, warm = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        # Cold: each query in a fresh browser context, as a visitor's first search (nothing cached).
         for query in QUERIES[:10]:
-            page = browser.new_page()
+            context = browser.new_context()
+            page = context.new_page()
             sizes: dict[str, int] = {}
-            page.on("requestfinished", lambda r, sizes=sizes: sizes.__setitem__(r.url, r.sizes()["responseBodySize"]))
-            page.goto(f"{server.url}search/?q={quote(query)}")
+            page.on("requestfinished", lambda r, sizes=sizes: _count(sizes, r))
+            _search(page, f"{server.url}search/?q={quote(query)}", query)
+            page.wait_for_timeout(300)  # the last request events arrive
+            cold.append((query, _kinds(sizes)))
+            context.close()
+        # Warm: the same queries typed one after another on one open search page, after a first
+        # query (another one) has loaded the engine and the page list; the browser caches as usual.
+        context = browser.new_context()
+        page = context.new_page()
+        current: dict[str, int] = {}
+        page.on("requestfinished", lambda r: _count(current, r))
+        _search(page, f"{server.url}search/?q={quote(QUERIES[10])}", QUERIES[10])
+        for query in QUERIES[:10]:
+            page.wait_for_timeout(300)  # the previous query's last request events arrive
+            current.clear()
+            page.fill("#search-q", query)
+            page.press("#search-q", "Enter")
             page.wait_for_function("q => document.getElementById('search').dataset.done === q", arg=query,
                                    timeout=60000)
-            pagefind = sum(v for k, v in sizes.items() if "/pagefind/" in k)
-            engine = sum(v for k, v in sizes.items() if "/pagefind/" in k and ("pagefind.js" in k or "wasm" in k
-                                                                                 or "worker" in k))
-            fetched.append((query, pagefind, engine))
-            page.close()
+            page.wait_for_timeout(300)
+            warm.append((query, _kinds(current)))
+        context.close()
         browser.close()
     server.close()
-    for query, total, engine in fetched:
-        print(f"  {query!r:20} {total / 1000:7.1f} KB fetched from pagefind/ ({engine / 1000:.1f} KB of it the "
-              f"engine, cached after the first query)")
-    totals = sorted(t for _, t, _ in fetched)
-    print(f"bytes per query: median {statistics.median(totals) / 1000:.1f} KB, max {totals[-1] / 1000:.1f} KB")
+    for label, rows in (("cold (first query of a visit, nothing cached)", cold),
+                        ("warm (a later query on the same page)", warm)):
+        print(f"bytes fetched per query, {label}; KB: " + ", ".join(KINDS))
+        for query, kinds in rows:
+            print(f"  {query!r:20} total {sum(kinds.values()) / 1000:6.1f}  "
+                  + "  ".join(f"{kinds[k] / 1000:6.1f}" for k in KINDS))
+        totals = sorted(sum(k.values()) for _, k in rows)
+        print(f"  median {statistics.median(totals) / 1000:.1f} KB, max {totals[-1] / 1000:.1f} KB")
+
+
+# What a query fetches, by part: Pagefind's code, its page list (pf_meta), word index chunks,
+# the fragments of the hits shown, filters, kyvat's original texts of the hits shown, and the rest
+# of pagefind/ (kyvat's spelling table).
+KINDS = ("engine", "page list", "index", "fragments", "filters", "texts", "other")
+
+
+def _kinds(sizes: dict[str, int]) -> dict[str, int]:
+    kinds = dict.fromkeys(KINDS, 0)
+    for url, size in sizes.items():
+        if "/pagefind/" not in url:
+            continue  # the search page and search.js are the site's, counted by the site benchmark
+        name = url.rsplit("/", 1)[-1]
+        kind = ("texts" if f"/{sitesearch.TEXT_DIR}/" in url else "page list" if name.endswith(".pf_meta")
+                else "index" if name.endswith(".pf_index") else "fragments" if name.endswith(".pf_fragment")
+                else "filters" if name.endswith(".pf_filter")
+                else "engine" if name.startswith("wasm.") or name.startswith("pagefind") and name.endswith((".js", ".json"))
+                else "other")
+        kinds[kind] += size
+    return kinds
+
+
+def _count(sizes: dict[str, int], request) -> None:
+    """Adds a finished request's body, every time it is fetched (a repeat costs bytes too); one
+    served from the browser's memory cache reports -1 and costs nothing."""
+    sizes[request.url] = sizes.get(request.url, 0) + max(0, request.sizes()["responseBodySize"])
+
+
+def _search(page, url: str, query: str) -> None:
+    page.goto(url)
+    page.wait_for_function("q => document.getElementById('search').dataset.done === q", arg=query, timeout=60000)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=50_000)
     parser.add_argument("--objects", type=int, default=10_000)
+    parser.add_argument("--part", choices=("all", "research", "site"), default="all")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kyvat-bench-search-") as work:
-        bench_research(args.pages, Path(work))
-        bench_site(args.objects, Path(work))
+        if args.part in ("all", "research"):
+            bench_research(args.pages, Path(work))
+        if args.part in ("all", "site"):
+            bench_site(args.objects, Path(work))
 
 
 if __name__ == "__main__":

@@ -101,6 +101,10 @@ def test_snippets_show_the_original_diacritics(index_dir):
 def test_phrases_boolean_fields_and_fuzzy(index_dir):
     assert keys(research.search_index(index_dir, '"hon me"')) == ["transcript:AB-2026-0001:2"]
     assert keys(research.search_index(index_dir, '"me hon"')) == []
+    assert keys(research.search_index(index_dir, 'title:"gui me"', kind="object")) == ["object:AB-2026-0001"]
+    assert keys(research.search_index(index_dir, 'title:"hon me"')) == []  # in the text, not the title
+    assert keys(research.search_index(index_dir, '"con hon me"')) == ["transcript:AB-2026-0001:2"]
+    assert keys(research.search_index(index_dir, '"con me hon"')) == []  # the same words in another order
     assert set(keys(research.search_index(index_dir, "giay OR thu", kind="object"))) == {
         "object:AB-2026-0001", "object:AB-2026-0002"}
     assert keys(research.search_index(index_dir, "liet NOT quy")) == ["object:AB-2026-0001"]
@@ -141,6 +145,16 @@ def test_index_is_updated_incrementally(tmp_path):
     assert keys(research.search_index(where, "title:quy")) == ["object:AB-2026-0002"]
     shrunk = research.write_index(make_search_documents(_collection(NOTICE)), where)
     assert shrunk.removed == 4 and keys(research.search_index(where, "thu gui me")) == []
+
+
+def test_a_damaged_index_is_rebuilt_from_the_records(tmp_path):
+    where = tmp_path / "index"
+    research.write_index(make_search_documents(_collection(LETTER, NOTICE)), where)
+    for toc in where.glob("*.toc"):  # the index is a cache: a damaged one must not stop a search
+        toc.write_bytes(b"not a whoosh table of contents")
+    rebuilt = research.write_index(make_search_documents(_collection(LETTER, NOTICE)), where)
+    assert (rebuilt.added, rebuilt.unchanged) == (5, 0)
+    assert keys(research.search_index(where, "thu gui me"))
 
 
 def test_public_search_function_and_command_on_the_sample(sample_copy):

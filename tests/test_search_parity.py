@@ -61,11 +61,16 @@ def site(built_sample, serve, browser):
     def run(query: str, lang_prefix: str = "") -> set[str]:
         page.goto(f"{url}{lang_prefix}search/?q={quote(query)}")
         page.wait_for_function("q => document.getElementById('search').dataset.done === q", arg=query)
+        # Ten hits show at a time: page through all of them with the visible "More results" button,
+        # which must disappear (be really invisible, not only flagged hidden) once all are shown.
+        total = int(page.locator("#search").get_attribute("data-total"))
         more = page.locator(".search-more")
-        while not more.evaluate("e => e.hidden"):
-            shown = page.locator(".search-hit").count()
+        while (shown := page.locator(".search-hit").count()) < total:
+            assert more.is_visible(), f"{shown} of {total} hits shown and no visible 'More results'"
             more.click()
             page.wait_for_function(f"document.querySelectorAll('.search-hit').length > {shown}")
+        assert page.locator(".search-hit").count() == total
+        assert not more.is_visible()
         assert errors == []
         return {li.get_attribute("data-key") for li in page.locator(".search-hit").all()}
 

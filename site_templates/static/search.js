@@ -4,12 +4,14 @@
    Pagefind's records hold the folded terms of kyvat.vietnamese (đ → d, sĩ/sỹ merged), so the query
    is folded here the same way, with the spelling table kyvat writes beside the index. Each word and
    "phrase" is asked as an exact match and the answers intersected: the same rule as the research
-   index (`kyvat search`). Hits are then shown with their original diacritics, exact ones first. */
+   index (`kyvat search`). Finding every hit loads only the index chunks of those words; a hit's
+   fragment and original text are fetched when it is shown, ten at a time, and the first ten are
+   re-ranked so that hits with the diacritics typed come first. */
 
 const ROOT = new URL("../", import.meta.url); // this file is static/search.js under the site root
 const LANG = document.documentElement.lang === "en" ? "en" : "vi";
 const PAGE = 10; // hits shown at a time
-const RERANK = 20; // leading hits whose text is fetched to put exact-diacritics matches first
+const RERANK = PAGE; // leading hits re-ranked by exact diacritics: those shown first, nothing more fetched
 const SNIPPET = 220; // characters of text around the first match
 
 const WORDS = {
@@ -100,22 +102,20 @@ function exactCount(text, exact) {
   return exact.filter((e) => have.has(e)).length;
 }
 
-/* Every hit of `query`, best first: [{id, score, result}] (Pagefind results, data not loaded). */
+/* Every hit of `query`, best first: Pagefind results, their data not loaded. Pagefind's exact
+   ("quoted") mode decides what matches (unquoted, it also takes longer words starting alike); a
+   hit's scores for each word are summed to order it. Only the index chunks of these words load. */
 export async function find(pagefind, parsed, options = {}) {
   const asks = parsed.words.map((w) => `"${w}"`).concat(parsed.phrases.map((p) => `"${p.join(" ")}"`));
   if (!asks.length) return [];
-  // Pagefind's exact ("quoted") mode decides what matches; its ranked mode orders it.
-  let members = null;
-  let order = [];
+  let hits = null;
   for (const ask of asks) {
     const answer = await pagefind.search(ask, options);
-    const ids = new Set(answer.results.map((r) => r.id));
-    members = members ? new Set([...members].filter((id) => ids.has(id))) : ids;
-    order = order.length ? order : answer.results;
+    const scores = new Map(answer.results.map((r) => [r.id, r.score]));
+    hits = hits ? hits.filter((h) => scores.has(h.result.id)) : answer.results.map((r) => ({ result: r, score: 0 }));
+    hits.forEach((h) => { h.score += scores.get(h.result.id); });
   }
-  const ranked = await pagefind.search(parsed.words.concat(parsed.phrases.flat()).join(" "), options);
-  const hits = ranked.results.filter((r) => members.delete(r.id));
-  return hits.concat(order.filter((r) => members.has(r.id)));
+  return hits.sort((a, b) => b.score - a.score || (a.result.id < b.result.id ? -1 : 1)).map((h) => h.result);
 }
 
 /* A hit's record URL, title and original text (sitesearch.to_text_path files the text). */
@@ -204,6 +204,7 @@ async function start() {
     await page();
     ui.status.textContent = query.trim() ? (hits.length ? WORDS.count(hits.length, query) : WORDS.none(query)) : "";
     root.setAttribute("aria-busy", "false");
+    root.dataset.total = String(hits.length);
     root.dataset.done = query;
   }
 

@@ -1,37 +1,47 @@
 """The research index: Whoosh over every object, transcription page, person, exhibition and page of
 the public collection, updated incrementally, searched with fields, phrases, fuzzy names and facets.
 
-Whoosh is imported here and nowhere else. Matching uses the folded terms of vietnamese.py; a second,
-unfolded field only adds score, so `mả` finds `mã` too but ranks `mả` first.
+Whoosh (and numpy) are imported here and nowhere else. Whoosh stores the index and parses queries;
+matching and BM25 scoring run over whole posting lists as numpy arrays, since Whoosh's matchers go
+one document at a time in Python (seconds on a large index). Words match on the folded terms of
+vietnamese.py; the forms typed with diacritics re-rank the leading hits, so `mả` finds `mã` but
+ranks `mả` first.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import highlight, index, sorting
-from whoosh.analysis import Filter, RegexTokenizer
+import numpy
+from whoosh import index
+from whoosh.analysis import Filter, RegexTokenizer, ShingleFilter
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, _lenfield
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
-from whoosh.query import And, AndMaybe, Every, NumericRange, Or, Term
+from whoosh.query import And, AndNot, Every, Not, NumericRange, Or, Phrase, Term
+from whoosh.util.numeric import byte_to_length
 
 from .errors import KyvatError
 from .privacy import to_public
-from .searchdocs import SearchDoc, make_search_documents
+from .searchdocs import SearchDoc, count_exact, make_exact_pattern, make_search_documents, make_snippet
 from .validate import load_collection
-from .vietnamese import SPELLING_VARIANTS, TOKEN_PATTERN, make_tokens, to_exact, to_term
+from .vietnamese import SPELLING_VARIANTS, TOKEN_PATTERN, make_terms, make_tokens, to_term
 
 # Bump when the schema or the analysis changes: an index made by another version is rebuilt.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "4"
 FILTERS = ("type", "person", "place", "kind", "method", "decade", "year_from", "year_to")
-FACETS = ("kind", "type", "person", "place", "decade", "method")
-_SNIPPET_CHARS = 240
-# Strong enough that one exact `mã` outranks a record saying `mả` three times in its title and text.
-EXACT_BOOST = 5.0
+# Each facet and the indexed field its values are the terms of.
+FACETS = {"kind": "kind", "type": "type", "person": "person", "place": "place_facet", "decade": "decade",
+          "method": "method"}
+# Leading hits re-ranked by the forms typed with diacritics; further hits keep the score order.
+RERANK = 50
+# The scored fields and their weights: a word in the title counts double, as before.
+SCORED = {"title": 2.0, "text": 1.0}
+BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's defaults
 
 
 class _Fold(Filter):
@@ -43,17 +53,9 @@ class _Fold(Filter):
             yield t
 
 
-class _Exact(Filter):
-    """Keeps the diacritics: the field that makes an exact match rank first."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = to_exact(t.text)
-            yield t
-
-
 FOLDED = RegexTokenizer(TOKEN_PATTERN) | _Fold()
-EXACT = RegexTokenizer(TOKEN_PATTERN) | _Exact()
+# Neighbouring terms, `mat tran`: a phrase is found from its pairs, not from word positions.
+PAIRS = FOLDED | ShingleFilter(2, " ")
 # Places contain commas, so one place is one line.
 LINES = RegexTokenizer(r"[^\n]+")
 
@@ -62,34 +64,34 @@ def make_schema() -> Schema:
     return Schema(
         key=ID(stored=True, unique=True),
         checksum=STORED(),
-        kind=ID(stored=True, sortable=True),
+        kind=ID(stored=True),
         object_id=ID(stored=True),
         page=STORED(),
         url=STORED(),
-        title=TEXT(analyzer=FOLDED, field_boost=2.0),  # both languages, matched as the text is
+        title=TEXT(analyzer=FOLDED, phrase=False),  # both languages
         title_vi=STORED(),
         title_en=STORED(),
-        text=TEXT(analyzer=FOLDED, stored=True),
-        exact=TEXT(analyzer=EXACT),
-        type=ID(stored=True, sortable=True),
+        text=TEXT(analyzer=FOLDED, phrase=False, stored=True),  # stored as written, for snippets
+        pairs=KEYWORD(analyzer=PAIRS),  # title and text
+        type=ID(stored=True),
         person=KEYWORD(stored=True, commas=True),
         place=TEXT(analyzer=FOLDED),
         place_facet=KEYWORD(analyzer=LINES),
-        decade=ID(sortable=True),
-        method=ID(sortable=True),
-        year_from=NUMERIC(int, bits=32, signed=True),
-        year_to=NUMERIC(int, bits=32, signed=True),
+        decade=ID(),
+        method=ID(),
+        year_from=NUMERIC(int, bits=32, signed=True, sortable=True),
+        year_to=NUMERIC(int, bits=32, signed=True, sortable=True),
     )
 
 
 def _fields(doc: SearchDoc) -> dict:
+    title = doc.title.vi + "\n" + doc.title.en
     return dict(
         key=doc.key, checksum=doc.checksum(), kind=doc.kind, object_id=doc.object_id, page=doc.page,
-        url=doc.url, title=doc.title.vi + "\n" + doc.title.en, title_vi=doc.title.get("vi"), title_en=doc.title.get("en"),
-        text=doc.text, exact=doc.title.vi + "\n" + doc.title.en + "\n" + doc.text,
-        type=doc.object_type, person=",".join(doc.people), place="\n".join(doc.places),
-        place_facet="\n".join(doc.places), decade=str(doc.decade) if doc.decade is not None else "",
-        method=doc.method,
+        url=doc.url, pairs=title + "\n" + doc.text, title=title, title_vi=doc.title.get("vi"),
+        title_en=doc.title.get("en"), text=doc.text, type=doc.object_type, person=",".join(doc.people),
+        place="\n".join(doc.places), place_facet="\n".join(doc.places),
+        decade=str(doc.decade) if doc.decade is not None else "", method=doc.method,
         # an open end of a date range reaches as far as the search asks
         year_from=doc.year_from if doc.year_from is not None else -9999,
         year_to=doc.year_to if doc.year_to is not None else (doc.year_from if doc.year_from is not None else 9999),
@@ -114,13 +116,17 @@ def write_index(docs: list[SearchDoc], index_dir: Path) -> IndexUpdate:
     re-indexed, vanished ones removed; an index from another analysis is rebuilt."""
     index_dir = Path(index_dir)
     stamp_file = index_dir / "analysis.stamp"
-    fresh = not index.exists_in(index_dir) or not stamp_file.is_file() or stamp_file.read_text() != _stamp()
+    ix = None
+    if stamp_file.is_file() and stamp_file.read_text() == _stamp():
+        try:
+            ix = index.open_dir(index_dir)
+        except Exception:  # noqa: BLE001 - a damaged cache, or one pickled by another kyvat: rebuild it
+            ix = None
+    fresh = ix is None
     if fresh:
         index_dir.mkdir(parents=True, exist_ok=True)
         ix = index.create_in(index_dir, make_schema())
         stamp_file.write_text(_stamp())
-    else:
-        ix = index.open_dir(index_dir)
     with ix.searcher() as searcher:
         stored = {f["key"]: f["checksum"] for f in searcher.all_stored_fields()}
     wanted = {doc.key: doc for doc in docs}
@@ -130,7 +136,8 @@ def write_index(docs: list[SearchDoc], index_dir: Path) -> IndexUpdate:
     report.unchanged = len(docs) - len(changed)
     if not changed and not gone:
         return report
-    writer = ix.writer(limitmb=256)
+    # Posting blocks of 1024 documents, not 128: searching reads whole posting lists, a block at a time.
+    writer = ix.writer(limitmb=256, codec=W3Codec(blocklimit=1024))
     for key in gone:
         writer.delete_by_term("key", key)
     for doc in changed:
@@ -152,7 +159,7 @@ class Hit:
     url: str
     object_id: str
     page: int
-    score: float
+    score: float  # BM25 on the folded terms; hits with more typed exact forms come first
     snippet: str  # HTML: the original text, escaped, matches in <mark>
 
     @property
@@ -176,23 +183,198 @@ class SearchError(KyvatError):
     """A query or a filter that cannot be searched."""
 
 
-class _Mark(highlight.HtmlFormatter):
-    def format_token(self, text, token, replace=False):
-        return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
+class _Open:
+    """A searcher kept open between queries, as a long-running research tool keeps it, with what
+    every query needs read once per index version: which documents are live, the field lengths
+    that scoring divides by, and the documents of every facet value."""
+
+    def __init__(self, index_dir: Path, version: tuple):
+        self.version = version
+        self.ix = index.open_dir(index_dir)
+        self.searcher = self.ix.searcher()
+        self.parser = MultifieldParser(["title", "text"], self.ix.schema)
+        self.parser.add_plugin(FuzzyTermPlugin())
+        reader = self.searcher.reader()
+        self.size = reader.doc_count_all()
+        self.live = numpy.ones(self.size, dtype=bool)
+        for leaf, base in reader.leaf_readers():
+            self.live[[base + i for i in leaf.deleted_docs_set]] = False
+        self.lengths = {name: numpy.concatenate([_lengths(leaf, name) for leaf, _ in reader.leaf_readers()])
+                        for name in SCORED}
+        self._facets: dict[str, dict[str, numpy.ndarray]] | None = None
+        self._years: dict[str, numpy.ndarray] = {}
+        self.read: dict[tuple, tuple[numpy.ndarray, numpy.ndarray]] = {}  # this query's posting lists
+
+    def years(self, fieldname: str) -> numpy.ndarray:
+        """Every document's year_from or year_to, from the field's column."""
+        if fieldname not in self._years:
+            column = self.searcher.reader().column_reader(fieldname)
+            self._years[fieldname] = numpy.fromiter(column, dtype=numpy.int64, count=self.size)
+        return self._years[fieldname]
+
+    def facet_docs(self) -> dict[str, dict[str, numpy.ndarray]]:
+        if self._facets is None:
+            reader = self.searcher.reader()
+            self._facets = {name: {value: self.postings(fieldname, value)[0]
+                                   for value in reader.field_terms(fieldname) if value}
+                            for name, fieldname in FACETS.items()}
+        return self._facets
+
+    def postings(self, fieldname: str, text) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """The live documents holding a term and its frequency in each, read a posting block at a
+        time (Whoosh's matchers step one document at a time, in Python); read once per query."""
+        if (fieldname, text) not in self.read:
+            self.read[fieldname, text] = self._postings(fieldname, text)
+        return self.read[fieldname, text]
+
+    def _postings(self, fieldname: str, text) -> tuple[numpy.ndarray, numpy.ndarray]:
+        ids, weights = [], []
+        reader = self.searcher.reader()
+        for leaf, base in reader.leaf_readers():
+            if (fieldname, text) not in leaf:
+                continue
+            matcher = leaf.postings(fieldname, text)
+            matcher = matcher.child if isinstance(matcher, FilterMatcher) else matcher  # live mask drops deleted
+            if not isinstance(matcher, W3LeafMatcher):
+                found = list(matcher.all_ids())
+                ids.append(numpy.array(found, dtype=numpy.int64) + base)
+                weights.append(numpy.ones(len(found)))
+                continue
+            while matcher.is_active():  # a block holds its ids as differences, and its frequencies
+                matcher._read_data()
+                block_ids, block_weights = matcher._data[0], matcher._data[1]
+                block_ids = numpy.asarray(block_ids, dtype=numpy.int64)
+                ids.append((block_ids if matcher._byteids else numpy.cumsum(block_ids)) + base)
+                weights.append(numpy.ones(len(block_ids)) if block_weights is None else
+                               numpy.full(len(block_ids), block_weights) if isinstance(block_weights, float) else
+                               numpy.asarray(block_weights, dtype=numpy.float64))
+                matcher._next_block()
+        if not ids:
+            return numpy.zeros(0, dtype=numpy.int64), numpy.zeros(0)
+        ids_all = numpy.concatenate(ids)
+        keep = self.live[ids_all]
+        return ids_all[keep], numpy.concatenate(weights)[keep]
 
 
-def _parser(schema: Schema) -> MultifieldParser:
-    """Words match in the title or the text, as they do in the site's Pagefind records."""
-    parser = MultifieldParser(["title", "text"], schema)
-    parser.add_plugin(FuzzyTermPlugin())
-    return parser
+
+def _lengths(leaf, fieldname: str) -> numpy.ndarray:
+    """Every document's length in a field, from the one byte per document Whoosh keeps (asking
+    Whoosh document by document takes most of a second on a large index)."""
+    column = leaf._perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    stored = numpy.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=numpy.uint8)
+    found = numpy.zeros(leaf.doc_count_all(), dtype=numpy.float64)
+    found[:len(stored)] = _BYTE_TO_LENGTH[stored]
+    return found
 
 
-def _exact_boost(query: str) -> Or | None:
-    """Terms the visitor typed with diacritics, matched unfolded: they only add score."""
-    terms = [Term("exact", to_exact(tok), boost=EXACT_BOOST)
-             for tok, _, _ in make_tokens(query) if to_exact(tok) != to_term(tok)]
-    return Or(terms) if terms else None
+_BYTE_TO_LENGTH = numpy.array([byte_to_length(b) for b in range(256)], dtype=numpy.float64)
+_OPEN: dict[Path, _Open] = {}
+_KEEP_OPEN = 4  # indexes kept open at once (a test run opens many)
+
+
+def _open(index_dir: Path) -> _Open:
+    """The open searcher of `index_dir`, reopened when a commit (or a rebuild) changed the index."""
+    where = Path(index_dir).resolve()
+    tocs = sorted(where.glob("_MAIN_*.toc"), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+    if not tocs:
+        raise SearchError(f"no search index in {where}")
+    version = (tocs[-1].name, tocs[-1].stat().st_mtime_ns)
+    held = _OPEN.pop(where, None)
+    if held is not None and held.version != version:
+        held.searcher.close()
+        held = None
+    _OPEN[where] = held = held or _Open(where, version)  # the last used goes last
+    while len(_OPEN) > _KEEP_OPEN:
+        _OPEN.pop(next(iter(_OPEN))).searcher.close()
+    return held
+
+
+def _docs(query, held: _Open) -> numpy.ndarray:
+    """Which documents match `query`, as a mask: posting lists combined for words, phrases, AND,
+    OR and NOT; Whoosh's own matching for the rest (fuzzy words, ranges)."""
+    if isinstance(query, Term):
+        found = numpy.zeros(held.size, dtype=bool)
+        found[held.postings(query.fieldname, query.text)[0]] = True
+        return found
+    if isinstance(query, Every) and not query.fieldname:
+        return held.live.copy()
+    if isinstance(query, NumericRange) and query.fieldname in ("year_from", "year_to"):
+        years = held.years(query.fieldname)
+        found = held.live.copy()
+        if query.start is not None:
+            found &= years > query.start if query.startexcl else years >= query.start
+        if query.end is not None:
+            found &= years < query.end if query.endexcl else years <= query.end
+        return found
+    if isinstance(query, Phrase) and query.fieldname in SCORED:
+        return _phrase_docs(query.words, (query.fieldname,), held)
+    if isinstance(query, AndNot):
+        return _docs(query.a, held) & ~_docs(query.b, held)
+    if isinstance(query, Not):
+        return held.live & ~_docs(query.query, held)
+    if isinstance(query, And):
+        found = held.live.copy()
+        for sub in query.subqueries:
+            found &= _docs(sub, held)
+        return found
+    if isinstance(query, Or) and {(type(q), getattr(q, "fieldname", None)) for q in query.subqueries} \
+            == {(Phrase, f) for f in SCORED} \
+            and len({tuple(q.words) for q in query.subqueries}) == 1:  # a phrase in the title or the text
+        return _phrase_docs(query.subqueries[0].words, tuple(SCORED), held)
+    if isinstance(query, Or) and not query.minmatch:
+        found = numpy.zeros(held.size, dtype=bool)
+        for sub in query.subqueries:
+            found |= _docs(sub, held)
+        return found
+    found = numpy.zeros(held.size, dtype=bool)
+    found[numpy.fromiter(held.searcher.docs_for_query(query), dtype=numpy.int64)] = True
+    return found & held.live
+
+
+def _phrase_docs(words: list[str], fields: tuple[str, ...], held: _Open) -> numpy.ndarray:
+    """A phrase in `fields`: the documents holding every pair of its neighbouring words (the `pairs`
+    field, of the title and text), checked on the stored fields when that is not enough to know."""
+    found = held.live.copy()
+    for a, b in zip(words, words[1:]):
+        found &= _docs(Term("pairs", f"{a} {b}"), held)
+    if len(words) == 1:
+        found &= numpy.logical_or.reduce([_docs(Term(f, words[0]), held) for f in fields])
+    elif len(words) > 2 or len(fields) < len(SCORED):
+        stored = {"title": ("title_vi", "title_en"), "text": ("text",)}
+        for docnum in numpy.flatnonzero(found):
+            f = held.searcher.stored_fields(int(docnum))
+            terms = " " + " ".join(make_terms("\n".join(f[n] for field in fields for n in stored[field]))) + " "
+            found[docnum] = " " + " ".join(words) + " " in terms
+    return found
+
+
+def _scored_terms(query, reader) -> list[tuple[str, str]]:
+    """The (field, term) pairs that add score: every word asked for, not those under NOT."""
+    if isinstance(query, Not):
+        return []
+    if isinstance(query, AndNot):
+        return _scored_terms(query.a, reader)
+    if isinstance(query, (And, Or)):
+        return [t for sub in query.subqueries for t in _scored_terms(sub, reader)]
+    terms = query.existing_terms(reader, phrases=True, expand=True)
+    return sorted({(f, t.decode() if isinstance(t, bytes) else t) for f, t in terms if f in SCORED})
+
+
+def _scores(terms: list[tuple[str, str]], held: _Open) -> numpy.ndarray:
+    """BM25 summed over the title and text fields, the title counting double: what Whoosh's
+    BM25F gives an OR of the two fields, computed over whole posting lists at once."""
+    scores = numpy.zeros(held.size)
+    searcher = held.searcher
+    for fieldname, text in terms:
+        ids, tf = held.postings(fieldname, text)
+        if not len(ids):
+            continue
+        lengths = held.lengths[fieldname][ids]
+        average = searcher.avg_field_length(fieldname) or 1.0
+        idf = searcher.idf(fieldname, text)
+        weight = SCORED[fieldname] * idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * lengths / average))
+        numpy.add.at(scores, ids, weight)
+    return scores
 
 
 def _filter_query(filters: dict) -> And | None:
@@ -212,39 +394,39 @@ def _filter_query(filters: dict) -> And | None:
     return And(parts) if parts else None
 
 
-def _snippet(hit) -> str:
-    snippet = hit.highlights("text", top=2)
-    if snippet:
-        return snippet
-    text = hit["text"]
-    return html.escape(text[:_SNIPPET_CHARS] + ("…" if len(text) > _SNIPPET_CHARS else ""), quote=False)
-
-
 def search_index(index_dir: Path, query: str, *, limit: int | None = 20, facets: bool = True,
                  **filters) -> SearchResults:
     """Search the research index in `index_dir` (see `kyvat.search` for the query language).
-    Facets count every match, which costs most of the time on a large index: `facets=False`
-    lets Whoosh stop at the best `limit` hits."""
-    ix = index.open_dir(Path(index_dir))
-    parsed = _parser(ix.schema).parse(query) if query.strip() else Every()
-    boost = _exact_boost(query)
-    wanted = AndMaybe(parsed, boost) if boost is not None else parsed
-    groups = {name: sorting.FieldFacet(name, allow_overlap=name == "person") for name in FACETS if name != "place"}
-    groups["place"] = sorting.FieldFacet("place_facet", allow_overlap=True)
-    with ix.searcher() as searcher:
-        results = searcher.search(wanted, limit=limit, filter=_filter_query(filters),
-                                  groupedby=groups if facets else None, maptype=sorting.Count)
-        results.fragmenter = highlight.ContextFragmenter(maxchars=_SNIPPET_CHARS, surround=60)
-        results.formatter = _Mark()
-        hits = [Hit(key=h["key"], kind=h["kind"], title={"vi": h["title_vi"], "en": h["title_en"]}, url=h["url"],
-                    object_id=h["object_id"], page=h["page"], score=round(h.score, 4), snippet=_snippet(h))
-                # with groupedby, Whoosh keeps every match in the results, not only the top `limit`
-                for h in (results[:limit] if limit else results)]
-        counts = {name: dict(sorted((str(k), v) for k, v in results.groups(name).items() if k))
-                  for name in FACETS} if facets else {}
-        # counting every match is the facets' work; without them Whoosh gives an estimate
-        total = len(results) if facets or limit is None else results.estimated_length()
-        return SearchResults(query=query, total=total, hits=hits, facets=counts)
+    Every match is found and counted; the best `limit` are returned, those with more words
+    typed with their exact diacritics first among the leading RERANK, with snippets."""
+    held = _open(index_dir)
+    held.read = {}
+    searcher = held.searcher
+    parsed = held.parser.parse(query) if query.strip() else Every()
+    matched = _docs(parsed, held)
+    restrict = _filter_query(filters)
+    if restrict is not None:
+        matched &= _docs(restrict, held)
+    terms = _scored_terms(parsed, searcher.reader())
+    scores = _scores(terms, held)
+    found = numpy.flatnonzero(matched)
+    wanted = len(found) if limit is None else min(len(found), max(limit, RERANK))
+    best = found[numpy.argpartition(-scores[found], wanted - 1)[:wanted]] if wanted < len(found) else found
+    best = sorted(best.tolist(), key=lambda d: (-scores[d], d))
+    exact = make_exact_pattern(query)
+    stored = {d: searcher.stored_fields(d) for d in (best if exact else best[:limit])}
+    if exact:
+        best.sort(key=lambda d: -count_exact(exact, stored[d]["title_vi"], stored[d]["title_en"], stored[d]["text"]))
+    words = {t for _, t in terms}
+    hits = [Hit(key=f["key"], kind=f["kind"], title={"vi": f["title_vi"], "en": f["title_en"]}, url=f["url"],
+                object_id=f["object_id"], page=f["page"], score=round(float(scores[d]), 4),
+                snippet=make_snippet(f["text"], words))
+            for d in best[:limit] for f in (stored[d],)]
+    counts = {}
+    if facets:
+        counts = {name: dict(sorted((v, n) for v, docs in values.items() if (n := int(numpy.count_nonzero(matched[docs])))))
+                  for name, values in held.facet_docs().items()}
+    return SearchResults(query=query, total=len(found), hits=hits, facets=counts)
 
 
 def write_research_index(public, index_dir: Path) -> IndexUpdate:

@@ -3,19 +3,23 @@ and free page of the public collection, with its text, facets and site-relative 
 
 Pure functions over the collection `privacy.to_public` returns; the research index (research.py)
 and the site's index (sitesearch.py) are both made from these, so they cannot disagree on content.
+At the end, how a research hit is shown and re-ranked: its snippet, and the exact forms it holds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
 from .model import Artifact, Collection, Date, Exhibition, Page, Person, Place, Text
+from .vietnamese import make_tokens, to_exact, to_term
 
 KINDS = ("object", "transcript", "person", "exhibition", "page")
+SNIPPET_CHARS = 240  # of the original text shown with a hit
 # An exhibition line that only embeds an object says nothing a visitor would search for.
 _EMBED = re.compile(r"^[ \t]*\{\{\s*object\s+[^\s}]+\s*\}\}[ \t]*$", re.MULTILINE)
 
@@ -139,3 +143,32 @@ def make_search_documents(collection: Collection) -> list[SearchDoc]:
     docs += [make_exhibition_doc(e) for e in collection.exhibitions]
     docs += [make_page_doc(p) for p in collection.pages]
     return docs
+
+
+def make_exact_pattern(query: str) -> re.Pattern | None:
+    """The words typed with diacritics, as whole lower-case words: they only re-rank."""
+    exact = sorted({to_exact(tok) for tok, _, _ in make_tokens(query) if to_exact(tok) != to_term(tok)})
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, exact)) + r")(?![^\W_])") if exact else None
+
+
+def count_exact(pattern: re.Pattern, *texts: str) -> int:
+    """How many of the words typed with diacritics (`pattern`) `texts` hold exactly as typed."""
+    return len(set(pattern.findall(unicodedata.normalize("NFC", "\n".join(texts)).lower())))
+
+
+def make_snippet(text: str, wanted: set[str]) -> str:
+    """The original text around the first matching syllable, every matching syllable in <mark>."""
+    marks = [(s, e) for tok, s, e in make_tokens(text) if to_term(tok) in wanted]
+    if not marks:
+        return html.escape(text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""), quote=False)
+    start = max(0, marks[0][0] - 60)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = min(len(text), start + SNIPPET_CHARS)
+    out, at = ["…" if start else ""], start
+    for s, e in marks:
+        if s >= start and e <= end:
+            out += [html.escape(text[at:s], quote=False), "<mark>", html.escape(text[s:e], quote=False), "</mark>"]
+            at = e
+    out += [html.escape(text[at:end], quote=False), "…" if end < len(text) else ""]
+    return "".join(out)
