@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import derivatives, iiif, research, site, sitesearch
@@ -57,8 +57,6 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     collection, scan_problems = load_for_build(collection_root, strict=strict, today=today)
     public = to_public(collection)
     if base_url:
-        from dataclasses import replace
-
         public = replace(public, config=replace(public.config, base_url=base_url.rstrip("/") + "/"))
     out = Path(out).resolve()
     if _inside(out, Path(collection_root).resolve()):
