@@ -147,7 +147,8 @@ def bench_site(objects: int, work: Path) -> None:
         page.write_text(f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
                         f'<div id="search"></div><script type="module" src="{up}static/search.js"></script>'
                         f'</body></html>', encoding="utf-8")
-    print(f"site index: {len(docs)} records x 2 languages ({objects} objects) built in {built:.1f} s; "
+    print(f"site index: {len(docs)} documents in {len(sitesearch.make_records(docs))} records x 2 languages "
+          f"({objects} objects) built in {built:.1f} s; "
           f"pagefind/ {size / 1e6:.1f} MB of which index {index_size / 1e6:.1f} MB and original texts "
           f"{(size - index_size) / 1e6:.1f} MB")
     server = LocalServer(site, 0)

@@ -193,10 +193,14 @@ def test_the_site_records_hold_folded_terms_and_the_original_text_apart(tmp_path
     docs = make_search_documents(to_public(_collection(LETTER)))
     record = sitesearch.make_record_html(docs[0], "en")
     assert "liet si nguyen van duc" in record and "Đức" not in record and '<html lang="en">' in record
-    assert sitesearch.to_record_path("objects/AB-2026-0001/#p2", "en") == "en/objects/AB-2026-0001/p2/index.html"
+    assert sitesearch.to_record_path("objects/AB-2026-0001/#p2", "en") == "en/objects/AB-2026-0001/index.html"
+    records = sitesearch.make_records(docs)
+    assert [d.key for d, _ in records if d.kind == "transcript"] == []  # pages are sections of their object
+    obj, pages = next((d, p) for d, p in records if d.key == "object:AB-2026-0001")
+    assert '<h2 id="p2">trang 2 page 2</h2><p>con hon me duc</p>' in sitesearch.make_record_html(obj, "vi", pages)
     out = sitesearch.write_site_index(docs, ("vi", "en"), tmp_path)
     text = json.loads((out / sitesearch.to_text_path("objects/AB-2026-0001/#p2")).read_text(encoding="utf-8"))
-    assert text["text"] == "Con hôn mẹ. Đức"
+    assert text["pages"]["2"]["text"] == "Con hôn mẹ. Đức"
     assert json.loads((out / sitesearch.ANALYSIS_FILE).read_text())["variants"]["sy"] == "si"
     assert {p.name.split("_")[0] for p in (out / "fragment").iterdir()} == {"vi", "en"}
 

@@ -61,18 +61,26 @@ def site(built_sample, serve, browser):
     def run(query: str, lang_prefix: str = "") -> set[str]:
         page.goto(f"{url}{lang_prefix}search/?q={quote(query)}")
         page.wait_for_function("q => document.getElementById('search').dataset.done === q", arg=query)
-        # Ten hits show at a time: page through all of them with the visible "More results" button,
-        # which must disappear (be really invisible, not only flagged hidden) once all are shown.
-        total = int(page.locator("#search").get_attribute("data-total"))
+        # Ten hits (records) show at a time: page through all of them with the visible "More results"
+        # button, which must disappear (be really invisible, not only flagged hidden) once all are
+        # shown. The total can only fall as pages load (a record whose words are spread over its
+        # transcription pages is no hit), so it is read again each time.
         more = page.locator(".search-more")
-        while (shown := page.locator(".search-hit").count()) < total:
-            assert more.is_visible(), f"{shown} of {total} hits shown and no visible 'More results'"
+
+        def total() -> int:
+            return int(page.locator("#search").get_attribute("data-total"))
+
+        while (shown := page.locator(".search-hit").count()) < total():
+            assert more.is_visible(), f"{shown} of {total()} hits shown and no visible 'More results'"
             more.click()
-            page.wait_for_function(f"document.querySelectorAll('.search-hit').length > {shown}")
-        assert page.locator(".search-hit").count() == total
+            page.wait_for_function(f"document.querySelectorAll('.search-hit').length > {shown} || "
+                                   f"document.querySelector('.search-more').hidden")
+        assert page.locator(".search-hit").count() == total()
         assert not more.is_visible()
         assert errors == []
-        return {li.get_attribute("data-key") for li in page.locator(".search-hit").all()}
+        # A hit is a record; its sections found (the object's text, its transcription pages) are
+        # the research index's documents, named in data-keys.
+        return {k for li in page.locator(".search-hit").all() for k in li.get_attribute("data-keys").split()}
 
     run.page = page
     yield run
@@ -114,7 +122,7 @@ def test_done_when_queries_show_the_objects(query, title, site):
 
 def test_a_transcript_hit_links_to_its_page_with_marks_in_the_original(site):
     site('"con hon me"')
-    hit = site.page.locator('.search-hit[data-key^="transcript:"]').first
+    hit = site.page.locator('.search-hit .search-page[data-key^="transcript:"]').first
     assert hit.locator("a").get_attribute("href").endswith("/objects/AB-2026-0001/#p2")
     assert "<mark>mẹ</mark>" in hit.locator("p").inner_html()  # folded query, original shown
 

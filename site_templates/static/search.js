@@ -6,12 +6,16 @@
    "phrase" is asked as an exact match and the answers intersected: the same rule as the research
    index (`kyvat search`). Finding every hit loads only the index chunks of those words; a hit's
    fragment and original text are fetched when it is shown, ten at a time, and the first ten are
-   re-ranked so that hits with the diacritics typed come first. */
+   re-ranked so that hits with the diacritics typed come first.
+
+   An object's transcription pages are sections of its record (headings with ids p1, p2…): a
+   record is a hit of the research index's kind only if one section holds every word and phrase,
+   which the hit's fragment tells: its folded terms in order, and where each section starts (an
+   exact search's word positions cannot: Pagefind gives only a record's first match). */
 
 const ROOT = new URL("../", import.meta.url); // this file is static/search.js under the site root
 const LANG = document.documentElement.lang === "en" ? "en" : "vi";
 const PAGE = 10; // hits shown at a time
-const RERANK = PAGE; // leading hits re-ranked by exact diacritics: those shown first, nothing more fetched
 const SNIPPET = 220; // characters of text around the first match
 
 const WORDS = {
@@ -63,13 +67,11 @@ export function parse(query, variants) {
 }
 
 /* A record's page on the site, and its key as the research index names it, from the URL of its
-   Pagefind record (sitesearch.to_record_path: a transcript page n is filed under p{n}/). */
+   Pagefind record (sitesearch.to_record_path). */
 export function keyOf(recordUrl) {
   const url = recordUrl.replace(/^\//, "");
   const path = url.replace(/^en\//, "");
-  let m = path.match(/^objects\/([^/]+)\/p(\d+)\/$/);
-  if (m) return { href: url.replace(/p\d+\/$/, `#p${m[2]}`), key: `transcript:${m[1]}:${m[2]}`, target: `object:${m[1]}` };
-  m = path.match(/^objects\/([^/]+)\/$/);
+  let m = path.match(/^objects\/([^/]+)\/$/);
   if (m) return { href: url, key: `object:${m[1]}`, target: `object:${m[1]}` };
   m = path.match(/^(people|exhibitions)\/([^/]+)\/$/);
   const key = m ? `${m[1] === "people" ? "person" : "exhibition"}:${m[2]}` : `page:${path.replace(/\/$/, "")}`;
@@ -118,35 +120,57 @@ export async function find(pagefind, parsed, options = {}) {
   return hits.sort((a, b) => b.score - a.score || (a.result.id < b.result.id ? -1 : 1)).map((h) => h.result);
 }
 
-/* A hit's record URL, title and original text (sitesearch.to_text_path files the text). */
-async function load(result) {
+/* Which sections of a record hold every word and phrase asked: "" (the record's own text, before
+   its first page) and page numbers. `content` is the fragment's text: the folded terms, word n at
+   Pagefind's location n; `anchors` are where the page headings (ids p1, p2…) start. */
+export function sections(anchors, content, parsed) {
+  const terms = content.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, "")).filter((w) => w);
+  const at = (id) => (anchors.find((a) => a.id === id) || { location: 0 }).location;
+  const starts = anchors.filter((a) => /^p\d+$/.test(a.id || "")).sort((a, b) => a.location - b.location);
+  // A page's document is the object's title (the h1, ids t to d), its label and its text; a null
+  // between them so that no phrase runs from one into the other.
+  const title = terms.slice(at("t"), at("d"));
+  const ranges = [{ page: "", terms: terms.slice(0, starts.length ? starts[0].location : terms.length) }]
+    .concat(starts.map((a, i) => ({ page: a.id.slice(1), terms: title.concat([null], terms.slice(a.location, i + 1 < starts.length ? starts[i + 1].location : terms.length)) })));
+  const has = (words, phrase) => words.some((_, i) => phrase.every((t, k) => words[i + k] === t));
+  const asks = parsed.words.map((w) => [w]).concat(parsed.phrases);
+  return ranges.filter((r) => asks.every((phrase) => has(r.terms, phrase))).map((r) => r.page);
+}
+
+/* A hit's record URL, titles and original texts (sitesearch.to_text_path files them), and the
+   sections that match; null if no section holds every word (they are spread over its pages). */
+async function load(result, parsed) {
   const data = await result.data();
+  const matched = sections(data.anchors || [], data.content, parsed);
+  if (!matched.length) return null;
   const path = data.raw_url.replace(/^\//, "").replace(/^en\//, "");
   const response = await fetch(new URL(`pagefind/kyvat-text/${path}index.json`, ROOT));
-  return { url: data.raw_url, kind: (data.filters.kind || [])[0] || "", ...(await response.json()) };
+  return { url: data.raw_url, kind: (data.filters.kind || [])[0] || "", matched, ...(await response.json()) };
 }
 
-/* Load the leading hits and put those with the typed diacritics first. */
-async function rerank(hits, parsed) {
-  const head = await Promise.all(hits.slice(0, RERANK).map(async (r, i) => ({ r, i, data: await load(r) })));
-  if (parsed.exact.length) {
-    head.sort((a, b) => exactCount(b.data.text, parsed.exact) - exactCount(a.data.text, parsed.exact) || a.i - b.i);
-  }
-  return head.map((h) => ({ result: h.r, data: h.data })).concat(hits.slice(RERANK).map((r) => ({ result: r, data: null })));
+function shownText(data) {
+  return data.matched.map((p) => (p ? data.pages[p].text : data.text)).join("\n");
 }
 
-function render(item, wanted, variants) {
-  const { data } = item;
+function render(data, wanted, variants) {
   const { href, key, target } = keyOf(data.url);
   const { kind } = data;
-  const title = data.title[LANG] || data.title.vi || data.title.en || "";
+  const name = (title) => title[LANG] || title.vi || title.en || "";
   const li = document.createElement("li");
   li.className = `search-hit search-${kind}`;
   li.dataset.key = key;
   li.dataset.target = target;
-  li.innerHTML = `<a href="${escape(new URL(href, ROOT).href)}">${escape(title)}</a>`
+  // The research index's keys of the sections found: the record's own, and its pages'.
+  const object = key.replace(/^object:/, "");
+  li.dataset.keys = data.matched.map((p) => (p ? `transcript:${object}:${p}` : key)).join(" ");
+  const pages = data.matched.filter((p) => p).map((p) => `<li class="search-page" data-key="transcript:${escape(object)}:${p}">`
+    + `<a href="${escape(new URL(`${href}#p${p}`, ROOT).href)}">${escape(name(data.pages[p].title))}</a>`
+    + ` <span class="search-kind">${escape(WORDS.kinds.transcript)}</span>`
+    + `<p>${snippet(data.pages[p].text, wanted, variants)}</p></li>`).join("");
+  li.innerHTML = `<a href="${escape(new URL(href, ROOT).href)}">${escape(name(data.title))}</a>`
     + ` <span class="search-kind">${escape(WORDS.kinds[kind] || "")}</span>`
-    + `<p>${snippet(data.text, wanted, variants)}</p>`;
+    + (data.matched.includes("") ? `<p>${snippet(data.text, wanted, variants)}</p>` : "")
+    + (pages ? `<ul class="search-pages">${pages}</ul>` : "");
   return li;
 }
 
@@ -189,22 +213,32 @@ async function start() {
     root.setAttribute("aria-busy", "true");
     const parsed = parse(query, variants);
     const wanted = new Set(parsed.words.concat(parsed.phrases.flat()));
-    const hits = await rerank(await find(pagefind, parsed), parsed);
+    const hits = await find(pagefind, parsed);
     if (mine !== current) return;
-    let shown = 0;
-    async function page() {
-      const next = hits.slice(shown, shown + PAGE);
-      await Promise.all(next.map(async (item) => { item.data = item.data || await load(item.result); }));
+    let seen = 0; // hits loaded, shown or not
+    let total = hits.length; // less the records found to match only across their pages
+    async function page(first) {
+      const next = [];
+      while (next.length < PAGE && seen < hits.length) {
+        const batch = hits.slice(seen, seen + PAGE - next.length);
+        seen += batch.length;
+        const loaded = await Promise.all(batch.map((r) => load(r, parsed)));
+        total -= loaded.filter((d) => !d).length;
+        next.push(...loaded.filter((d) => d));
+      }
       if (mine !== current) return;
-      next.forEach((item) => ui.list.appendChild(render(item, wanted, variants)));
-      shown += next.length;
-      ui.more.hidden = shown >= hits.length;
+      // The first ten: those holding the diacritics typed first (sort is stable).
+      if (first && parsed.exact.length) {
+        next.sort((a, b) => exactCount(shownText(b), parsed.exact) - exactCount(shownText(a), parsed.exact));
+      }
+      next.forEach((data) => ui.list.appendChild(render(data, wanted, variants)));
+      ui.more.hidden = seen >= hits.length;
+      ui.status.textContent = query.trim() ? (total ? WORDS.count(total, query) : WORDS.none(query)) : "";
+      root.dataset.total = String(total);
     }
-    ui.more.onclick = page;
-    await page();
-    ui.status.textContent = query.trim() ? (hits.length ? WORDS.count(hits.length, query) : WORDS.none(query)) : "";
+    ui.more.onclick = () => page(false);
+    await page(true);
     root.setAttribute("aria-busy", "false");
-    root.dataset.total = String(hits.length);
     root.dataset.done = query;
   }
 
