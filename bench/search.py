@@ -3,6 +3,7 @@
 10,000-object site (its size, and the bytes one query fetches in headless Chromium).
 
 Run: .venv/bin/python bench/search.py [--pages 50000] [--objects 10000] [--part all|research|site]
+The site part measures twice: as `kyvat serve` serves (no compression) and with gzip, as static hosts serve.
 """
 
 from __future__ import annotations
@@ -151,7 +152,14 @@ def bench_site(objects: int, work: Path) -> None:
           f"({objects} objects) built in {built:.1f} s; "
           f"pagefind/ {size / 1e6:.1f} MB of which index {index_size / 1e6:.1f} MB and original texts "
           f"{(size - index_size) / 1e6:.1f} MB")
-    server = LocalServer(site, 0)
+    for label, server in (("served as-is (kyvat serve, python -m http.server)", LocalServer(site, 0)),
+                          ("served with gzip, as static hosts do", _GzipServer(site))):
+        print(f"-- {label}")
+        _measure_site(server, sync_playwright, CHROMIUM, CHROMIUM_ARGS)
+        server.close()
+
+
+def _measure_site(server, sync_playwright, CHROMIUM, CHROMIUM_ARGS) -> None:
     cold, warm = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -183,7 +191,6 @@ def bench_site(objects: int, work: Path) -> None:
             warm.append((query, _kinds(current)))
         context.close()
         browser.close()
-    server.close()
     for label, rows in (("cold (first query of a visit, nothing cached)", cold),
                         ("warm (a later query on the same page)", warm)):
         print(f"bytes fetched per query, {label}; KB: " + ", ".join(KINDS))
@@ -213,6 +220,51 @@ def _kinds(sizes: dict[str, int]) -> dict[str, int]:
                 else "other")
         kinds[kind] += size
     return kinds
+
+
+class _GzipServer:
+    """Like kyvat.server.LocalServer, but compresses JS, JSON and wasm on the fly when the browser
+    accepts gzip, as nginx, Apache, GitHub Pages and Netlify do; Pagefind's .pf_* files are gzip
+    already and go as they are."""
+
+    COMPRESS = (".js", ".json", ".pagefind", ".html", ".css")
+
+    def __init__(self, folder: Path):
+        import functools
+        import gzip
+        import http.server
+        import threading
+
+        compress = self.COMPRESS
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, format, *args):  # noqa: A002 - the base class's name
+                pass
+
+            def send_head(self):
+                path = Path(self.translate_path(self.path.split("?", 1)[0]))
+                if path.is_dir():
+                    path = path / "index.html"
+                if not (path.is_file() and path.name.endswith(compress)
+                        and "gzip" in self.headers.get("Accept-Encoding", "")):
+                    return super().send_head()
+                body = gzip.compress(path.read_bytes(), mtime=0)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                import io
+
+                return io.BytesIO(body)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 def _count(sizes: dict[str, int], request) -> None:
