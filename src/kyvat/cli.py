@@ -13,10 +13,10 @@ import click
 
 from . import catalogue, ingest, media
 from .errors import CollectionInvalid, KyvatError, Problem
+from .searchdocs import KINDS
 from .validate import check_collection, load_collection
 
 EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
 
 collection_option = click.option(
     "-c", "--collection", "collection", default="collection", show_default=True,
@@ -282,7 +282,7 @@ def iiif_command(collection: Path, out: Path, base_url: str | None) -> None:
 @click.option("--type", "object_type", default=None, help="Only objects of this type (letter, diary, …).")
 @click.option("--person", default=None, help="Only records linked to this person id.")
 @click.option("--place", default=None, help="Only records naming this place (old or current name).")
-@click.option("--kind", default=None, type=click.Choice(["object", "transcript", "person", "exhibition", "page"]),
+@click.option("--kind", default=None, type=click.Choice(KINDS),
               help="Only this kind of record.")
 @click.option("--method", default=None, type=click.Choice(["gift", "loan", "copy"]), help="Only this acquisition.")
 @click.option("--from", "year_from", default=None, type=int, help="Only records dated in or after this year.")

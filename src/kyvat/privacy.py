@@ -66,7 +66,8 @@ def to_public(collection: Collection) -> Collection:
 
 
 def hidden_names(collection: Collection) -> tuple[str, ...]:
-    """Names that must appear in no output (for leak tests and the build's last check)."""
+    """Names that must appear in no output: unconsented people and restricted objects' titles
+    (what the leak tests search every built byte for)."""
     return tuple(p.name for p in collection.people if not is_named_publicly(p)) + tuple(
         o.title.vi for o in collection.objects if not o.is_public)
 
