@@ -4,6 +4,7 @@ matter, parsed with the standard library."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -27,6 +29,7 @@ from kyvat.build import build
 from kyvat.errors import KyvatError
 from kyvat.i18n import STRINGS_FILE, make_strings, make_translate, read_strings, to_date_text
 from kyvat.model import ACQUISITION_METHODS, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, Date
+from kyvat.server import LocalServer
 
 TEMPLATES = Path(site.__file__).resolve().parent / "site_templates"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -425,3 +428,37 @@ def test_serve_builds_serves_rebuilds_and_stops_on_ctrl_c(collection_copy, tmp_p
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_the_local_server_compresses_text_as_static_hosts_do(tmp_path):
+    (tmp_path / "app.js").write_text("const a = 1;\n" * 500, encoding="utf-8")
+    (tmp_path / "scan.jpg").write_bytes(b"\xff\xd8" + bytes(range(256)) * 20)
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "dir" / "index.html").write_text("<p>Thư gửi mẹ</p>\n" * 100, encoding="utf-8")
+    server = LocalServer(tmp_path, 0)
+    try:
+        def get(path: str, **headers: str):
+            request = urllib.request.Request(server.url + path, headers=headers)
+            try:
+                with urllib.request.urlopen(request) as response:
+                    return response.status, response.headers, response.read()
+            except urllib.error.HTTPError as exc:
+                return exc.code, exc.headers, b""
+
+        status, headers, body = get("app.js", **{"Accept-Encoding": "gzip, br"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding"
+        assert gzip.decompress(body) == (tmp_path / "app.js").read_bytes() and len(body) < 200
+        status, headers, body = get("dir/", **{"Accept-Encoding": "gzip"})
+        assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body) == (tmp_path / "dir/index.html").read_bytes()
+        status, headers, body = get("app.js")  # a client that does not ask for gzip
+        assert headers["Content-Encoding"] is None and body == (tmp_path / "app.js").read_bytes()
+        status, headers, body = get("scan.jpg", **{"Accept-Encoding": "gzip"})
+        assert headers["Content-Encoding"] is None and body == (tmp_path / "scan.jpg").read_bytes()
+        status, _, _ = get("app.js", **{"Accept-Encoding": "gzip", "If-Modified-Since": headers["Last-Modified"]})
+        assert status == 304
+        (tmp_path / "app.js").write_text("const b = 2;\n", encoding="utf-8")  # changed: compressed anew
+        os.utime(tmp_path / "app.js", (time.time() + 5, time.time() + 5))
+        status, headers, body = get("app.js", **{"Accept-Encoding": "gzip"})
+        assert gzip.decompress(body) == b"const b = 2;\n"
+    finally:
+        server.close()

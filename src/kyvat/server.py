@@ -3,8 +3,12 @@ template changes. A failed rebuild leaves the previous site served."""
 
 from __future__ import annotations
 
+import email.utils
 import functools
+import gzip
 import http.server
+import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -15,9 +19,56 @@ from .errors import KyvatError
 from .site import read_watch_state
 
 
+# What static hosts compress (nginx `gzip_types`, GitHub Pages, Netlify); images, recordings and
+# Pagefind's index files are compressed already.
+_COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files as a static host does: text, scripts and JSON gzip-compressed for browsers that
+    accept it (kept in memory while the file is unchanged), everything else as it is."""
+
+    _gzipped: dict[str, tuple[int, bytes]] = {}  # path: (mtime_ns, compressed bytes), per server
+    _lock = threading.Lock()
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        kind = self.guess_type(path)
+        if (not os.path.isfile(path) or not kind.startswith(_COMPRESSED_TYPES)
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        stat = os.stat(path)
+        modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+        since = self.headers.get("If-Modified-Since")
+        if since and "If-None-Match" not in self.headers:
+            try:
+                if int(stat.st_mtime) <= email.utils.parsedate_to_datetime(since).timestamp():
+                    self.send_response(304)
+                    self.end_headers()
+                    return None
+            except (TypeError, ValueError, IndexError, OverflowError):
+                pass
+        with self._lock:
+            cached = self._gzipped.get(path)
+        if cached is None or cached[0] != stat.st_mtime_ns:
+            with open(path, "rb") as f:
+                cached = (stat.st_mtime_ns, gzip.compress(f.read(), compresslevel=6, mtime=0))
+            with self._lock:
+                self._gzipped[path] = cached
+        body = cached[1]
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", modified)
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 class LocalServer:
@@ -26,8 +77,9 @@ class LocalServer:
     def __init__(self, folder: Path, port: int):
         folder.mkdir(parents=True, exist_ok=True)
         try:
+            handler = type("Handler", (_QuietHandler,), {"_gzipped": {}})  # a cache for this server
             self.httpd = http.server.ThreadingHTTPServer(
-                ("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(folder.resolve())))
+                ("127.0.0.1", port), functools.partial(handler, directory=str(folder.resolve())))
         except OSError as exc:
             raise KyvatError(f"cannot serve on port {port}: {exc.strerror}") from None
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
