@@ -3,7 +3,7 @@
 10,000-object site (its size, and the bytes one query fetches in headless Chromium).
 
 Run: .venv/bin/python bench/search.py [--pages 50000] [--objects 10000] [--part all|research|site]
-The site part measures twice: as `kyvat serve` serves (no compression) and with gzip, as static hosts serve.
+The site part measures twice: as `kyvat serve` and static hosts serve (gzip), and uncompressed.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def bench_site(objects: int, work: Path) -> None:
     docs = make_docs(objects * 3, per_object=3)
     site = work / "site"
     started = time.perf_counter()
-    out = sitesearch.write_site_index(docs, ("vi", "en"), site)
+    out = sitesearch.write_site_index(docs, site)
     built = time.perf_counter() - started
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     index_size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and sitesearch.TEXT_DIR not in p.parts)
@@ -148,12 +148,13 @@ def bench_site(objects: int, work: Path) -> None:
         page.write_text(f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
                         f'<div id="search"></div><script type="module" src="{up}static/search.js"></script>'
                         f'</body></html>', encoding="utf-8")
-    print(f"site index: {len(docs)} documents in {len(sitesearch.make_records(docs))} records x 2 languages "
+    print(f"site index: {len(docs)} documents in {len(sitesearch.make_records(docs))} records, one index for both languages "
           f"({objects} objects) built in {built:.1f} s; "
           f"pagefind/ {size / 1e6:.1f} MB of which index {index_size / 1e6:.1f} MB and original texts "
           f"{(size - index_size) / 1e6:.1f} MB")
-    for label, server in (("served as-is (kyvat serve, python -m http.server)", LocalServer(site, 0)),
-                          ("served with gzip, as static hosts do", _GzipServer(site))):
+    for label, server in (("served as kyvat serve and static hosts serve it: text, scripts and JSON gzipped",
+                           LocalServer(site, 0)),
+                          ("served uncompressed (python -m http.server)", _PlainServer(site))):
         print(f"-- {label}")
         _measure_site(server, sync_playwright, CHROMIUM, CHROMIUM_ARGS)
         server.close()
@@ -222,41 +223,17 @@ def _kinds(sizes: dict[str, int]) -> dict[str, int]:
     return kinds
 
 
-class _GzipServer:
-    """Like kyvat.server.LocalServer, but compresses JS, JSON and wasm on the fly when the browser
-    accepts gzip, as nginx, Apache, GitHub Pages and Netlify do; Pagefind's .pf_* files are gzip
-    already and go as they are."""
-
-    COMPRESS = (".js", ".json", ".pagefind", ".html", ".css")
+class _PlainServer:
+    """Python's own static server in a thread, sending every file as it is (no compression)."""
 
     def __init__(self, folder: Path):
         import functools
-        import gzip
         import http.server
         import threading
-
-        compress = self.COMPRESS
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             def log_message(self, format, *args):  # noqa: A002 - the base class's name
                 pass
-
-            def send_head(self):
-                path = Path(self.translate_path(self.path.split("?", 1)[0]))
-                if path.is_dir():
-                    path = path / "index.html"
-                if not (path.is_file() and path.name.endswith(compress)
-                        and "gzip" in self.headers.get("Accept-Encoding", "")):
-                    return super().send_head()
-                body = gzip.compress(path.read_bytes(), mtime=0)
-                self.send_response(200)
-                self.send_header("Content-Type", self.guess_type(str(path)))
-                self.send_header("Content-Encoding", "gzip")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                import io
-
-                return io.BytesIO(body)
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"

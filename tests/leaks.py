@@ -10,7 +10,8 @@ import unicodedata
 import zlib
 from pathlib import Path
 
-from kyvat.vietnamese import fold, make_slug
+from kyvat.sitesearch import pair_token
+from kyvat.vietnamese import fold, make_slug, make_terms
 
 MARKER = re.compile(r"PRIVATE-MARKER-[A-Za-z0-9-]+|RESTRICTED-MARKER-[A-Za-z0-9-]+")
 
@@ -24,13 +25,19 @@ def planted_markers(collection_root: Path, hidden_names: tuple[str, ...] = ()) -
     return found | set(hidden_names)
 
 
-def _forms(marker: str) -> set[bytes]:
-    """How a value can appear in output: as UTF-8 (NFC, NFD), JSON-escaped, folded, tokenized, slugged."""
+def _forms(marker: str) -> set[tuple[bytes, ...]]:
+    """How a value can appear in output: as UTF-8 (NFC, NFD), JSON-escaped, folded, tokenized, slugged,
+    and as the site search's pair tokens (found when all of a value's pairs are in one file). A form
+    is a tuple of strings that must all be there."""
     words = " ".join(re.findall(r"[a-z0-9]+", fold(marker)))  # as a search index tokenizes it
     forms = {marker, unicodedata.normalize("NFD", marker), json.dumps(marker)[1:-1], fold(marker), words}
     if " " in marker:
         forms.add(make_slug(marker))
-    return {f.encode("utf-8") for f in forms if f} | {f.lower().encode("utf-8") for f in forms if f}
+    found = {(f.encode("utf-8"),) for f in forms if f} | {(f.lower().encode("utf-8"),) for f in forms if f}
+    terms = make_terms(marker)
+    if len(terms) > 1:
+        found.add(tuple(pair_token(a, b).encode("utf-8") for a, b in zip(terms, terms[1:])))
+    return found
 
 
 def _contents(path: Path) -> bytes:
@@ -51,6 +58,6 @@ def find_leaks(output: Path, markers: set[str]) -> list[str]:
         name = str(path.relative_to(output)).lower().encode("utf-8")
         data = _contents(path) if path.is_file() else b""
         for marker, forms in patterns.items():
-            if any(f in data or f in name for f in forms):
+            if any(all(f in data for f in form) or all(f in name for f in form) for form in forms):
                 leaks.append(f"{path.relative_to(output)}: {marker}")
     return leaks

@@ -35,8 +35,14 @@ def test_to_public_drops_restricted_private_and_unconsented():
 def test_the_leak_finder_can_fail(tmp_path):
     (tmp_path / "page.html").write_text("<p>tran thi bi mat marker</p>", encoding="utf-8")
     (tmp_path / "PRIVATE-MARKER-X-1.json").write_text("{}", encoding="utf-8")
-    leaks = find_leaks(tmp_path, {"Trần Thị Bí Mật Marker", "PRIVATE-MARKER-X-1"})
-    assert leaks == ["PRIVATE-MARKER-X-1.json: PRIVATE-MARKER-X-1", "page.html: Trần Thị Bí Mật Marker"]
+    # A site search record: the value's terms scattered, its pairs of neighbouring terms kept.
+    (tmp_path / "record.html").write_text("<p>receipt zzprivate0marker zzmarker0receipt private zzreceipt02b91 "
+                                          "a 2b91 marker</p>", encoding="utf-8")
+    (tmp_path / "partial.html").write_text("<p>zzprivate0marker zzmarker0terms</p>", encoding="utf-8")
+    leaks = find_leaks(tmp_path, {"Trần Thị Bí Mật Marker", "PRIVATE-MARKER-X-1", "PRIVATE-MARKER-RECEIPT-2b91",
+                                  "PRIVATE-MARKER-TERMS-0a17"})
+    assert leaks == ["PRIVATE-MARKER-X-1.json: PRIVATE-MARKER-X-1", "page.html: Trần Thị Bí Mật Marker",
+                     "record.html: PRIVATE-MARKER-RECEIPT-2b91"]
 
 
 def test_no_private_value_in_any_built_file(built_fixture):

@@ -4,7 +4,9 @@ search indexes may hold: never a private value or a restricted object."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -181,7 +183,7 @@ def test_no_private_value_reaches_either_index(built_fixture):
     markers = planted_markers(FIXTURE_COLLECTION, hidden_names(collection))
     assert markers, "the fixture collection plants markers"
     pagefind = built_fixture / "pagefind"
-    assert any(pagefind.rglob("*.pf_fragment"))
+    assert any(pagefind.rglob("*.pf_index")) and any((pagefind / sitesearch.TEXT_DIR).iterdir())
     assert find_leaks(pagefind, markers | _folded_forms(markers)) == []
     index = built_fixture.parent / "cache" / "index"
     assert find_leaks(index, markers | _folded_forms(markers)) == []
@@ -189,20 +191,43 @@ def test_no_private_value_reaches_either_index(built_fixture):
         assert research.search_index(index, f'"{marker}"', limit=None).total == 0, marker
 
 
-def test_the_site_records_hold_folded_terms_and_the_original_text_apart(tmp_path):
+def test_the_site_records_hold_search_terms_once_and_the_original_text_apart(tmp_path):
     docs = make_search_documents(to_public(_collection(LETTER)))
-    record = sitesearch.make_record_html(docs[0], "en")
-    assert "liet si nguyen van duc" in record and "Đức" not in record and '<html lang="en">' in record
-    assert sitesearch.to_record_path("objects/AB-2026-0001/#p2", "en") == "en/objects/AB-2026-0001/index.html"
     records = sitesearch.make_records(docs)
-    assert [d.key for d, _ in records if d.kind == "transcript"] == []  # pages are sections of their object
+    assert [d.key for d, _ in records if d.kind == "transcript"] == []  # pages are part of their object
     obj, pages = next((d, p) for d, p in records if d.key == "object:AB-2026-0001")
-    assert '<h2 id="p2">trang 2 page 2</h2><p>con hon me duc</p>' in sitesearch.make_record_html(obj, "vi", pages)
-    out = sitesearch.write_site_index(docs, ("vi", "en"), tmp_path)
-    text = json.loads((out / sitesearch.to_text_path("objects/AB-2026-0001/#p2")).read_text(encoding="utf-8"))
-    assert text["pages"]["2"]["text"] == "Con hôn mẹ. Đức"
+    assert [p.page for p in pages] == [1, 2]
+    record = sitesearch.make_record_html(obj, pages)
+    heading, body = record.split("<h1>")[1].split("</h1><p>")
+    body = body.split("</p>")[0]
+    # The title's terms and pairs in the heading; every other term and pair once, page 2's too.
+    assert heading.split() == ["thu", "zzthu0gui", "gui", "zzgui0me", "me"]
+    tokens = body.split()
+    assert len(tokens) == len(set(tokens)) and not set(tokens) & set(heading.split())
+    assert {"liet", "si", "zzliet0si", "duc", "zzhon0me", "zzme0duc", "quang", "binh"} <= set(tokens)
+    assert "Đức" not in record and "mẹ" not in record
+    assert sitesearch.record_path("objects/AB-2026-0001/#p2") == "objects/AB-2026-0001/index.html"
+    assert sitesearch.record_path("") == "index.html"
+
+    out = sitesearch.write_site_index(docs, tmp_path)
+    texts = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (out / sitesearch.TEXT_DIR).iterdir()}
+    assert len(texts) == len(records)  # one text per Pagefind result, named after it
+    letter = next(t for t in texts.values() if t["key"] == "object:AB-2026-0001")
+    assert letter["kind"] == "object" and letter["url"] == "objects/AB-2026-0001/"
+    assert letter["pages"]["2"] == {"key": "transcript:AB-2026-0001:2", "url": "objects/AB-2026-0001/#p2",
+                                    "title": {"vi": "Thư gửi mẹ — Trang 2", "en": "Thư gửi mẹ — Page 2"},
+                                    "text": "Con hôn mẹ. Đức"}
     assert json.loads((out / sitesearch.ANALYSIS_FILE).read_text())["variants"]["sy"] == "si"
-    assert {p.name.split("_")[0] for p in (out / "fragment").iterdir()} == {"vi", "en"}
+    # One index for every language, and no fragments: the texts stand in for them.
+    assert list(json.loads((out / "pagefind-entry.json").read_text())["languages"]) == ["vi"]
+    assert not (out / "fragment").exists()
+    meta = next(out.glob("pagefind.vi_*.pf_meta"))
+    assert {t.removesuffix(".json") for t in texts} <= set(_strings(gzip.decompress(meta.read_bytes())))
+
+
+def _strings(data: bytes) -> list[str]:
+    """The ASCII words in binary data: Pagefind's page ids in its page list."""
+    return [m.decode() for m in re.findall(rb"[a-z]{2}_[0-9a-f]{7}", data)]
 
 
 def test_an_index_from_another_analysis_is_rebuilt(tmp_path, monkeypatch):

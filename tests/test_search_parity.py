@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -136,3 +137,49 @@ def test_the_browser_folds_as_python_does(site):
         return words.map(w => [m.fold(w), m.term(w, variants)]);
     }""", words)
     assert folded == [[fold(w), to_term(w)] for w in words]
+
+
+def test_words_spread_over_pages_cost_a_screen_at_most_twenty_texts(tmp_path, serve, browser):
+    """Forty letters hold `Nguyễn Văn` and `Đức`, only ten of them on one page: Pagefind finds all
+    forty records; a screen fetches the texts of twenty at most, says the count is an upper bound
+    ("Tối đa"), and paging on ends with exactly the ten letters, each at its page."""
+    from kyvat import sitesearch
+    from kyvat.model import Text
+    from kyvat.searchdocs import SearchDoc
+
+    docs = []
+    for i in range(40):
+        oid = f"AB-2026-{i:04d}"
+        title = Text(vi=f"Thư số {i}", en=f"Letter no. {i}")
+        pages = ["Nguyễn Văn Đức viết." if i % 4 == 0 else "Nguyễn Văn viết.", "Ký tên: Đức." if i % 4 else "Hết."]
+        docs.append(SearchDoc(key=f"object:{oid}", kind="object", title=title, url=f"objects/{oid}/", text="Thư.",
+                              object_id=oid))
+        docs += [SearchDoc(key=f"transcript:{oid}:{n}", kind="transcript", page=n, object_id=oid,
+                           title=Text(vi=f"{title.vi} — Trang {n}", en=f"{title.en} — Page {n}"),
+                           url=f"objects/{oid}/#p{n}", text=text) for n, text in enumerate(pages, 1)]
+    sitesearch.write_site_index(docs, tmp_path)
+    (tmp_path / "static").mkdir()
+    shutil.copy(Path(__file__).parents[1] / "site_templates" / "static" / "search.js", tmp_path / "static")
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "index.html").write_text(
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tìm</title></head><body>'
+        '<div id="search"></div><script type="module" src="../static/search.js"></script></body></html>',
+        encoding="utf-8")
+    page = browser.new_page()
+    texts: list[str] = []
+    page.on("request", lambda r: texts.append(r.url) if "/kyvat-text/" in r.url else None)
+    page.goto(f"{serve(tmp_path)}search/?q={quote('nguyen van duc')}")
+    page.wait_for_function("document.getElementById('search').dataset.done === 'nguyen van duc'")
+    shown = page.locator(".search-hit").count()
+    assert len(texts) <= 20 and 0 < shown < 10
+    assert page.locator(".search-status").inner_text().startswith("Tối đa ")
+    while page.locator(".search-more").is_visible():
+        before = page.locator(".search-hit").count()
+        page.locator(".search-more").click()
+        page.wait_for_function(f"document.querySelectorAll('.search-hit').length > {before} || "
+                               f"document.querySelector('.search-more').hidden")
+    expected = {f"transcript:AB-2026-{i:04d}:1" for i in range(0, 40, 4)}
+    assert {k for li in page.locator(".search-hit").all() for k in li.get_attribute("data-keys").split()} == expected
+    assert page.locator(".search-status").inner_text() == "10 kết quả cho “nguyen van duc”"
+    assert len(texts) == 40
+    page.close()

@@ -1,21 +1,19 @@
 /* kyvat site search (DESIGN.md §4): runs in the browser on /search/ with no server, loading only
    the parts of the Pagefind index (site/pagefind/) that a query needs.
 
-   Pagefind's records hold the folded terms of kyvat.vietnamese (đ → d, sĩ/sỹ merged), so the query
-   is folded here the same way, with the spelling table kyvat writes beside the index. Each word and
-   "phrase" is asked as an exact match and the answers intersected: the same rule as the research
-   index (`kyvat search`). Finding every hit loads only the index chunks of those words; a hit's
-   fragment and original text are fetched when it is shown, ten at a time, and the first ten are
-   re-ranked so that hits with the diacritics typed come first.
-
-   An object's transcription pages are sections of its record (headings with ids p1, p2…): a
-   record is a hit of the research index's kind only if one section holds every word and phrase,
-   which the hit's fragment tells: its folded terms in order, and where each section starts (an
-   exact search's word positions cannot: Pagefind gives only a record's first match). */
+   kyvat's Pagefind records (kyvat/sitesearch.py) hold search terms, not text: the folded terms of
+   kyvat.vietnamese (đ → d, sĩ/sỹ merged), each once, and each pair of neighbouring terms as one
+   token. So the query is folded here the same way, with the spelling table kyvat writes beside
+   the index; each word, and each pair of a "phrase", is asked as an exact match and the answers
+   intersected. That finds the records that may match; the research index's rule (`kyvat search`)
+   is then checked on a hit's original text, fetched when the hit is shown, ten at a time: every
+   word in one document (the record's own text, or one transcription page), a phrase in order.
+   The first ten are re-ranked so that hits with the diacritics typed come first. */
 
 const ROOT = new URL("../", import.meta.url); // this file is static/search.js under the site root
 const LANG = document.documentElement.lang === "en" ? "en" : "vi";
 const PAGE = 10; // hits shown at a time
+const LOOK = 20; // records whose texts a screen of hits may fetch
 const SNIPPET = 220; // characters of text around the first match
 
 const WORDS = {
@@ -23,6 +21,7 @@ const WORDS = {
     label: "Tìm trong bộ sưu tập", button: "Tìm", more: "Xem thêm",
     none: (q) => `Không tìm thấy kết quả cho “${q}”.`,
     count: (n, q) => `${n} kết quả cho “${q}”`,
+    upTo: (n, q) => `Tối đa ${n} kết quả cho “${q}”`,
     kinds: { object: "Hiện vật", transcript: "Trang tài liệu", person: "Nhân vật", exhibition: "Trưng bày", page: "Trang" },
     failed: "Không tải được chỉ mục tìm kiếm.",
   },
@@ -30,6 +29,7 @@ const WORDS = {
     label: "Search the collection", button: "Search", more: "More results",
     none: (q) => `Nothing found for “${q}”.`,
     count: (n, q) => `${n} result${n === 1 ? "" : "s"} for “${q}”`,
+    upTo: (n, q) => `Up to ${n} results for “${q}”`,
     kinds: { object: "Object", transcript: "Document page", person: "Person", exhibition: "Exhibition", page: "Page" },
     failed: "The search index could not be loaded.",
   },
@@ -66,16 +66,17 @@ export function parse(query, variants) {
   return { words, phrases, exact: [...new Set(exact)] };
 }
 
-/* A record's page on the site, and its key as the research index names it, from the URL of its
-   Pagefind record (sitesearch.to_record_path). */
-export function keyOf(recordUrl) {
-  const url = recordUrl.replace(/^\//, "");
-  const path = url.replace(/^en\//, "");
-  let m = path.match(/^objects\/([^/]+)\/$/);
-  if (m) return { href: url, key: `object:${m[1]}`, target: `object:${m[1]}` };
-  m = path.match(/^(people|exhibitions)\/([^/]+)\/$/);
-  const key = m ? `${m[1] === "people" ? "person" : "exhibition"}:${m[2]}` : `page:${path.replace(/\/$/, "")}`;
-  return { href: url, key, target: key };
+/* Where this language's pages are, under the site root (kyvat/pages.py LANG_PREFIX). */
+const PREFIX = LANG === "vi" ? "" : `${LANG}/`;
+
+/* The search terms of a text, in order, as kyvat.vietnamese.make_terms makes them. */
+export function terms(text, variants) {
+  return tokens(text).map((t) => term(t.token, variants));
+}
+
+/* Two neighbouring terms as the one token kyvat's records hold for them (sitesearch.pair_token). */
+export function pairToken(first, second) {
+  return `zz${first}0${second}`;
 }
 
 function escape(text) {
@@ -104,11 +105,13 @@ function exactCount(text, exact) {
   return exact.filter((e) => have.has(e)).length;
 }
 
-/* Every hit of `query`, best first: Pagefind results, their data not loaded. Pagefind's exact
-   ("quoted") mode decides what matches (unquoted, it also takes longer words starting alike); a
-   hit's scores for each word are summed to order it. Only the index chunks of these words load. */
+/* Every record that may match, best first: Pagefind results, their texts not loaded. Each word
+   and each pair of a phrase is asked in Pagefind's exact ("quoted") mode, which takes no longer
+   words starting alike, and a record's scores are summed to order it. Only the index chunks of
+   these words and pairs load. */
 export async function find(pagefind, parsed, options = {}) {
-  const asks = parsed.words.map((w) => `"${w}"`).concat(parsed.phrases.map((p) => `"${p.join(" ")}"`));
+  const pairs = parsed.phrases.flatMap((p) => p.slice(1).map((t, i) => pairToken(p[i], t)));
+  const asks = [...new Set(parsed.words.concat(pairs))].map((w) => `"${w}"`);
   if (!asks.length) return [];
   let hits = null;
   for (const ask of asks) {
@@ -120,32 +123,33 @@ export async function find(pagefind, parsed, options = {}) {
   return hits.sort((a, b) => b.score - a.score || (a.result.id < b.result.id ? -1 : 1)).map((h) => h.result);
 }
 
-/* Which sections of a record hold every word and phrase asked: "" (the record's own text, before
-   its first page) and page numbers. `content` is the fragment's text: the folded terms, word n at
-   Pagefind's location n; `anchors` are where the page headings (ids p1, p2…) start. */
-export function sections(anchors, content, parsed) {
-  const terms = content.split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, "")).filter((w) => w);
-  const at = (id) => (anchors.find((a) => a.id === id) || { location: 0 }).location;
-  const starts = anchors.filter((a) => /^p\d+$/.test(a.id || "")).sort((a, b) => a.location - b.location);
-  // A page's document is the object's title (the h1, ids t to d), its label and its text; a null
-  // between them so that no phrase runs from one into the other.
-  const title = terms.slice(at("t"), at("d"));
-  const ranges = [{ page: "", terms: terms.slice(0, starts.length ? starts[0].location : terms.length) }]
-    .concat(starts.map((a, i) => ({ page: a.id.slice(1), terms: title.concat([null], terms.slice(a.location, i + 1 < starts.length ? starts[i + 1].location : terms.length)) })));
-  const has = (words, phrase) => words.some((_, i) => phrase.every((t, k) => words[i + k] === t));
-  const asks = parsed.words.map((w) => [w]).concat(parsed.phrases);
-  return ranges.filter((r) => asks.every((phrase) => has(r.terms, phrase))).map((r) => r.page);
+/* Does a document match, by the research index's rule: every word among its terms (its titles,
+   then its text), every phrase's terms in a row. */
+export function matches(documentTerms, parsed) {
+  const have = new Set(documentTerms);
+  const inRow = (phrase) => documentTerms.some((_, i) => phrase.every((t, k) => documentTerms[i + k] === t));
+  return parsed.words.every((w) => have.has(w)) && parsed.phrases.every(inRow);
 }
 
-/* A hit's record URL, titles and original texts (sitesearch.to_text_path files them), and the
-   sections that match; null if no section holds every word (they are spread over its pages). */
-async function load(result, parsed) {
-  const data = await result.data();
-  const matched = sections(data.anchors || [], data.content, parsed);
-  if (!matched.length) return null;
-  const path = data.raw_url.replace(/^\//, "").replace(/^en\//, "");
-  const response = await fetch(new URL(`pagefind/kyvat-text/${path}index.json`, ROOT));
-  return { url: data.raw_url, kind: (data.filters.kind || [])[0] || "", matched, ...(await response.json()) };
+function documentText(doc) {
+  return `${doc.title.vi || ""}\n${doc.title.en || ""}\n${doc.text}`;
+}
+
+/* Which of a record's documents match: "" for the record's own, and page numbers. */
+export function matchedDocuments(record, parsed, variants) {
+  const docs = [["", record]].concat(Object.entries(record.pages || {}).sort((a, b) => a[0] - b[0]));
+  return docs.filter(([, doc]) => matches(terms(documentText(doc), variants), parsed)).map(([page]) => page);
+}
+
+/* A hit's keys, kind, titles and original texts (sitesearch.make_text_json, named after the
+   Pagefind result), and the documents that match; null if none does (the words are spread over
+   its pages, or a phrase's pairs are not in a row). */
+async function load(result, parsed, variants) {
+  const response = await fetch(new URL(`pagefind/kyvat-text/${result.id}.json`, ROOT));
+  if (!response.ok) throw new Error(`${response.status} for the text of ${result.id}`);
+  const record = await response.json();
+  const matched = matchedDocuments(record, parsed, variants);
+  return matched.length ? { ...record, matched } : null;
 }
 
 function shownText(data) {
@@ -153,22 +157,19 @@ function shownText(data) {
 }
 
 function render(data, wanted, variants) {
-  const { href, key, target } = keyOf(data.url);
-  const { kind } = data;
   const name = (title) => title[LANG] || title.vi || title.en || "";
+  const href = (url) => escape(new URL(PREFIX + url, ROOT).href);
   const li = document.createElement("li");
-  li.className = `search-hit search-${kind}`;
-  li.dataset.key = key;
-  li.dataset.target = target;
-  // The research index's keys of the sections found: the record's own, and its pages'.
-  const object = key.replace(/^object:/, "");
-  li.dataset.keys = data.matched.map((p) => (p ? `transcript:${object}:${p}` : key)).join(" ");
-  const pages = data.matched.filter((p) => p).map((p) => `<li class="search-page" data-key="transcript:${escape(object)}:${p}">`
-    + `<a href="${escape(new URL(`${href}#p${p}`, ROOT).href)}">${escape(name(data.pages[p].title))}</a>`
+  li.className = `search-hit search-${data.kind}`;
+  li.dataset.key = data.key;
+  // The research index's keys of the documents found: the record's own, and its pages'.
+  li.dataset.keys = data.matched.map((p) => (p ? data.pages[p].key : data.key)).join(" ");
+  const pages = data.matched.filter((p) => p).map((p) => data.pages[p]).map((page) => `<li class="search-page" data-key="${escape(page.key)}">`
+    + `<a href="${href(page.url)}">${escape(name(page.title))}</a>`
     + ` <span class="search-kind">${escape(WORDS.kinds.transcript)}</span>`
-    + `<p>${snippet(data.pages[p].text, wanted, variants)}</p></li>`).join("");
-  li.innerHTML = `<a href="${escape(new URL(href, ROOT).href)}">${escape(name(data.title))}</a>`
-    + ` <span class="search-kind">${escape(WORDS.kinds[kind] || "")}</span>`
+    + `<p>${snippet(page.text, wanted, variants)}</p></li>`).join("");
+  li.innerHTML = `<a href="${href(data.url)}">${escape(name(data.title))}</a>`
+    + ` <span class="search-kind">${escape(WORDS.kinds[data.kind] || "")}</span>`
     + (data.matched.includes("") ? `<p>${snippet(data.text, wanted, variants)}</p>` : "")
     + (pages ? `<ul class="search-pages">${pages}</ul>` : "");
   return li;
@@ -217,12 +218,18 @@ async function start() {
     if (mine !== current) return;
     let seen = 0; // hits loaded, shown or not
     let total = hits.length; // less the records found to match only across their pages
+    // Only one word, or one pair, asked: every record found holds a document that matches.
+    const certain = parsed.words.length + parsed.phrases.length === 1 && parsed.phrases.every((p) => p.length === 2);
     async function page(first) {
       const next = [];
-      while (next.length < PAGE && seen < hits.length) {
-        const batch = hits.slice(seen, seen + PAGE - next.length);
+      const from = seen;
+      // Ten hits, but a screen's texts are not fetched for more than LOOK records that may match,
+      // unless none matched yet: the words may be spread over many records' pages.
+      while (next.length < PAGE && seen < hits.length && (seen - from < LOOK || !next.length)) {
+        const room = seen - from < LOOK ? LOOK - (seen - from) : PAGE;
+        const batch = hits.slice(seen, seen + Math.min(PAGE - next.length, room));
         seen += batch.length;
-        const loaded = await Promise.all(batch.map((r) => load(r, parsed)));
+        const loaded = await Promise.all(batch.map((r) => load(r, parsed, variants)));
         total -= loaded.filter((d) => !d).length;
         next.push(...loaded.filter((d) => d));
       }
@@ -233,7 +240,9 @@ async function start() {
       }
       next.forEach((data) => ui.list.appendChild(render(data, wanted, variants)));
       ui.more.hidden = seen >= hits.length;
-      ui.status.textContent = query.trim() ? (total ? WORDS.count(total, query) : WORDS.none(query)) : "";
+      const known = certain || seen >= hits.length;
+      ui.status.textContent = !query.trim() ? "" : !total ? WORDS.none(query)
+        : known ? WORDS.count(total, query) : WORDS.upTo(total, query);
       root.dataset.total = String(total);
     }
     ui.more.onclick = () => page(false);

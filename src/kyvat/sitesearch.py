@@ -1,18 +1,26 @@
 """The site's own search: a Pagefind index in site/pagefind/ that the browser loads piece by piece,
 with no server. Pagefind (the `pagefind` binary from PyPI) is run here and nowhere else.
 
-Pagefind folds diacritics but not đ, and mis-handles phrases in a record holding a word in two
-spellings; so each record holds only the folded terms of vietnamese.py (what the research index
-matches on), the original text waits in a file of its own for display, and static/search.js
-folds the query the same way before asking Pagefind. An object's transcription pages are sections
-of its record (one record an object keeps the page list and each word's postings small), which
-search.js splits again to find the research index's documents.
+What a query costs a visitor is the index chunks of its words. Pagefind keeps every position of
+every word, so a common word of a 10,000-object site weighs 150 KB; kyvat's records are therefore
+a set of search terms, each once: the folded terms of vietnamese.py (Pagefind does not fold đ), and
+for phrases each pair of neighbouring terms as one token (`pair_token`), which sorts after every
+word so pairs never swell the chunks a word query loads. What the research index's rules decide
+(every word in one document, a phrase in order) is checked by static/search.js on the record's
+original text, which waits beside the index in a small JSON file named after the Pagefind result
+that finds it; Pagefind's own fragments (the folded terms again) are not shipped.
+
+An object's transcription pages are part of its record (one record an object keeps the page list
+and each word's postings small); its JSON lists them, so search.js finds the research index's
+documents: the object's own text, and each page.
 """
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,22 +31,26 @@ from .model import Collection
 from .searchdocs import SearchDoc, make_search_documents
 from .vietnamese import SPELLING_VARIANTS, make_terms
 
-LANG_PREFIX = {"vi": "", "en": "en/"}
 ANALYSIS_FILE = "kyvat-analysis.json"
 TEXT_DIR = "kyvat-text"
+# One index for every site language (the English search page falls back to it): the records hold
+# the same folded terms in each language, and Pagefind must not stem English words the research
+# index does not stem.
+INDEX_LANGUAGE = "vi"
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
 
-def to_record_path(url: str, lang: str) -> str:
-    """Where a record page goes in the folder Pagefind reads, so that Pagefind's URL for it names
-    it; a transcription page is a section of its object's record: `objects/AB-2026-0007/#p3` →
-    `objects/AB-2026-0007/index.html`."""
+def pair_token(first: str, second: str) -> str:
+    """Two neighbouring terms as one word to Pagefind: `mat`, `tran` → `zzmat0tran`. Pagefind splits
+    words at `_`, `-` and capitals, not at digits; `zz` sorts the pairs into index chunks of their own."""
+    return f"zz{first}0{second}"
+
+
+def record_path(url: str) -> str:
+    """Where a record goes in the folder Pagefind reads: `objects/AB-2026-0007/` →
+    `objects/AB-2026-0007/index.html`, so that Pagefind's URL for it is the page's."""
     path = url.split("#")[0]
-    return LANG_PREFIX.get(lang, f"{lang}/") + path + ("" if path.endswith("/") else "/") + "index.html"
-
-
-def to_text_path(url: str) -> str:
-    """Where search.js finds a record's titles and original texts: beside the index, per record."""
-    return TEXT_DIR + "/" + to_record_path(url, "vi")[: -len("index.html")] + "index.json"
+    return path + ("" if not path or path.endswith("/") else "/") + "index.html"
 
 
 def make_records(docs: list[SearchDoc]) -> list[tuple[SearchDoc, list[SearchDoc]]]:
@@ -54,36 +66,41 @@ def make_records(docs: list[SearchDoc]) -> list[tuple[SearchDoc, list[SearchDoc]
             if doc.kind != "transcript"]
 
 
-def _section(doc: SearchDoc, obj: SearchDoc) -> str:
-    """A transcription page as a heading with its id, so search.js knows where the page starts,
-    holding the page's label (its title less the object's, which search.js reads from the h1),
-    then its text: the research index's document for the page, in pieces."""
-    label = " ".join(getattr(doc.title, lang).removeprefix(f"{obj.title.get(lang)} — ") for lang in ("vi", "en"))
-    return (f'<h2 id="p{doc.page}">{html.escape(" ".join(make_terms(label)))}</h2>'
-            f'<p>{html.escape(" ".join(make_terms(doc.text)))}</p>')
+def _document_terms(doc: SearchDoc) -> list[str]:
+    """A research-index document's terms in order: its titles, then its text (research._fields)."""
+    return make_terms(f"{doc.title.vi}\n{doc.title.en}\n{doc.text}")
 
 
-def make_record_html(doc: SearchDoc, lang: str, pages: list[SearchDoc] = ()) -> str:
-    """A page holding only folded terms (the title first, so it weighs more), the filters, and
-    each transcription page as a section of its own.
+def _tokens(runs: list[list[str]], skip: set[str]) -> list[str]:
+    """Each term and each pair of neighbouring terms of `runs`, once, in the order met."""
+    seen = set(skip)
+    found = []
+    for terms in runs:
+        for i, term in enumerate(terms):
+            for token in (term, pair_token(term, terms[i + 1])) if i + 1 < len(terms) else (term,):
+                if token not in seen:
+                    seen.add(token)
+                    found.append(token)
+    return found
 
-    Pagefind indexes metadata as well, and a record holding one word in two spellings (`Thư`,
-    `thủ`) loses its phrase matches; so the original titles and texts are not metadata: they are
-    in a file of their own (`to_text_path`) that search.js fetches for the hits it shows."""
-    e = html.escape
-    filters = f'<span data-pagefind-filter="kind">{e(doc.kind)}</span>'
-    if doc.object_type:
-        filters += f'<span data-pagefind-filter="type">{e(doc.object_type)}</span>'
-    sections = "".join(_section(p, doc) for p in pages)
-    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title></title></head><body>'
-            f'<main data-pagefind-body><h1 id="t">{e(" ".join(make_terms(doc.title.vi + " " + doc.title.en)))}</h1>'
-            f'<p id="d">{e(" ".join(make_terms(doc.text)))}</p>{sections}'
-            f'<div data-pagefind-ignore>{filters}</div></main></body></html>\n')
+
+def make_record_html(doc: SearchDoc, pages: list[SearchDoc] = ()) -> str:
+    """A record: the title's terms and pairs in the heading (so Pagefind weighs them more), then
+    those of the record's own text and of each transcription page not in the title, each once."""
+    title = _tokens([make_terms(f"{doc.title.vi}\n{doc.title.en}")], set())
+    body = _tokens([_document_terms(d) for d in (doc, *pages)], set(title))
+    return (f'<!doctype html><html lang="{INDEX_LANGUAGE}"><head><meta charset="utf-8"><title></title></head>'
+            f'<body><main data-pagefind-body><h1>{html.escape(" ".join(title))}</h1>'
+            f'<p>{html.escape(" ".join(body))}</p></main></body></html>\n')
 
 
 def make_text_json(doc: SearchDoc, pages: list[SearchDoc] = ()) -> str:
-    data = {"title": doc.title.as_dict(), "text": doc.text,
-            "pages": {str(p.page): {"title": p.title.as_dict(), "text": p.text} for p in pages}}
+    """What search.js shows and checks of a hit: the research index's key, kind, page address,
+    titles and original text of the record and of each page."""
+    def entry(d: SearchDoc) -> dict:
+        return {"key": d.key, "url": d.url, "title": d.title.as_dict(), "text": d.text}
+
+    data = {**entry(doc), "kind": doc.kind, "pages": {str(p.page): entry(p) for p in pages}}
     return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
 
 
@@ -92,29 +109,44 @@ def make_analysis() -> dict:
     return {"variants": dict(sorted(SPELLING_VARIANTS.items()))}
 
 
-def write_site_index(docs: list[SearchDoc], languages: tuple[str, ...], site_dir: Path) -> Path:
-    """Write the Pagefind index of `docs`, in every site language, into site_dir/pagefind/.
+def _read_fragment_urls(out: Path) -> dict[str, str]:
+    """Pagefind's URL for each result id (its fragment's name): gzip of a signature and JSON."""
+    urls = {}
+    for path in (out / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        if not data.startswith(_FRAGMENT_SIGNATURE):
+            raise KyvatError(f"Pagefind wrote a fragment kyvat cannot read: {path.name}")
+        urls[path.name.removesuffix(".pf_fragment")] = json.loads(data[len(_FRAGMENT_SIGNATURE):])["url"]
+    return urls
+
+
+def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
+    """Write the Pagefind index of `docs` into site_dir/pagefind/, with each record's text beside it.
 
     The records are written as small pages into a scratch folder that one run of the Pagefind
     binary indexes (its Python API answers one record per 0.1 s: half an hour for 10,000 objects).
-    Each language gets the same text: on the English site a Vietnamese word still finds the letter.
     """
     out = Path(site_dir) / "pagefind"
     records = make_records(docs)
     with tempfile.TemporaryDirectory(prefix="kyvat-pagefind-") as scratch:
-        for lang in languages:
-            for doc, pages in records:
-                path = Path(scratch) / to_record_path(doc.url, lang)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(make_record_html(doc, lang, pages), encoding="utf-8")
-        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", scratch, "--output-path", str(out)],
-                              capture_output=True, text=True)
+        for doc, pages in records:
+            path = Path(scratch) / record_path(doc.url)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(make_record_html(doc, pages), encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", scratch, "--output-path", str(out),
+                               "--force-language", INDEX_LANGUAGE], capture_output=True, text=True)
     if done.returncode != 0:
         raise KyvatError(f"Pagefind could not index the site: {(done.stderr or done.stdout).strip()[-500:]}")
-    for doc, pages in records:
-        path = out / to_text_path(doc.url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(make_text_json(doc, pages), encoding="utf-8")
+    by_url = {"/" + record_path(doc.url).removesuffix("index.html"): (doc, pages) for doc, pages in records}
+    texts = out / TEXT_DIR
+    texts.mkdir()
+    for result_id, url in _read_fragment_urls(out).items():
+        if url not in by_url:
+            raise KyvatError(f"Pagefind indexed a page kyvat did not write: {url}")
+        (texts / f"{result_id}.json").write_text(make_text_json(*by_url.pop(url)), encoding="utf-8")
+    if by_url:
+        raise KyvatError(f"Pagefind left out {len(by_url)} records, e.g. {next(iter(by_url))}")
+    shutil.rmtree(out / "fragment")  # search.js reads the texts instead: the same terms, not shipped twice
     (out / ANALYSIS_FILE).write_text(json.dumps(make_analysis(), ensure_ascii=False, sort_keys=True) + "\n",
                                      encoding="utf-8")
     return out
@@ -122,4 +154,4 @@ def write_site_index(docs: list[SearchDoc], languages: tuple[str, ...], site_dir
 
 def write_site_search(public: Collection, site_dir: Path) -> Path:
     """The site's search index for the public collection (what `privacy.to_public` returns)."""
-    return write_site_index(make_search_documents(public), public.config.languages, site_dir)
+    return write_site_index(make_search_documents(public), site_dir)
