@@ -137,3 +137,29 @@ def test_a_second_build_with_nothing_changed_processes_no_scan(collection_copy, 
     assert first["scans"] > 0 and first["scans_processed"] == first["scans"]
     assert (second["scans_processed"], second["scans_reused"]) == (0, first["scans"])
     assert assert_level0_complete(tmp_path / "_site", base_url(collection_copy)) > 0
+
+
+def test_derivatives_no_scan_uses_any_more_leave_the_cache(collection_copy, tmp_path):
+    args = ["build", "-c", collection_copy, "-o", tmp_path / "_site", "--cache", tmp_path / "cache", "--jobs", 2]
+    images = tmp_path / "cache" / "images"
+    code, output = run(*args, "--report", tmp_path / "first.json")
+    assert code == 0, output
+    first = {p.name for p in images.iterdir()}
+    scans = json.loads((tmp_path / "first.json").read_text(encoding="utf-8"))["scans"]
+    assert len(first) == scans > 0 and json.loads((tmp_path / "first.json").read_text())["cache_pruned"] == 0
+    # A new JPEG quality makes every derivative anew: the old ones go once the new site is in place.
+    config = collection_copy / "kyvat.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("jpeg_quality: 85", "jpeg_quality: 80"), "utf-8")
+    code, output = run(*args, "--report", tmp_path / "second.json")
+    assert code == 0 and f"{scans} unused removed from it" in output, output
+    second = {p.name for p in images.iterdir()}
+    assert len(second) == scans and not first & second
+    assert json.loads((tmp_path / "second.json").read_text())["cache_pruned"] == scans
+    assert assert_level0_complete(tmp_path / "_site", base_url(collection_copy)) > 0  # hard links outlive them
+    # A build in which a scan fails removes nothing: the failed scan's entry may still be good.
+    master = next((collection_copy / "objects").rglob("scans/*.jpg"))
+    master.write_bytes(truncated(master.read_bytes()))
+    config.write_text(config.read_text(encoding="utf-8").replace("jpeg_quality: 80", "jpeg_quality: 75"), "utf-8")
+    code, output = run(*args, "--report", tmp_path / "third.json")
+    assert code == 1 and json.loads((tmp_path / "third.json").read_text())["cache_pruned"] == 0
+    assert second <= {p.name for p in images.iterdir()}

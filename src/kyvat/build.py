@@ -26,6 +26,7 @@ class BuildReport:
     scans: int = 0
     scans_processed: int = 0
     scans_reused: int = 0
+    cache_pruned: int = 0  # cached derivatives no scan uses any more, removed
     pages: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -36,6 +37,7 @@ class BuildReport:
             "scans": self.scans,
             "scans_processed": self.scans_processed,
             "scans_reused": self.scans_reused,
+            "cache_pruned": self.cache_pruned,
             "pages": self.pages,
             "problems": [p.as_dict() for p in self.problems],
             "seconds": round(self.seconds, 3),
@@ -82,6 +84,8 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    # Only once the new site is in place: its files are hard links, which outlive the folders removed.
+    report.cache_pruned = derivatives.prune_cache(cache_dir, images)
     report.seconds = time.monotonic() - started
     return report
 

@@ -223,7 +223,8 @@ def verify(collection: Path, quiet: bool) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Scans processed at once (default: CPUs).")
 @click.option("--base-url", default=None, help="Publish under this URL instead of kyvat.yaml's base_url.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Derivative cache (default: .kyvat-cache/ beside the collection).")
+              help="Derivative cache of this collection (default: .kyvat-cache/<name>/ beside it); "
+                   "what no scan uses any more is removed from it after a build.")
 @click.option("--strict", is_flag=True, help="Treat warnings (such as loans past due) as errors.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the build's figures and problems as JSON to this file.")
@@ -241,7 +242,8 @@ def build_command(collection: Path, out: Path, jobs: int | None, base_url: str |
         report_file.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     errors = sum(1 for p in report.problems if p.is_error)
     click.secho(f"{out}: {report.objects} object(s), {report.scans} scan(s) "
-                f"({report.scans_processed} made, {report.scans_reused} from the cache), "
+                f"({report.scans_processed} made, {report.scans_reused} from the cache"
+                f"{f', {report.cache_pruned} unused removed from it' if report.cache_pruned else ''}), "
                 f"{errors} error(s), {report.seconds:.1f} s", fg="red" if errors else "green")
     if errors:
         sys.exit(EXIT_PROBLEMS)

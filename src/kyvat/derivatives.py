@@ -11,6 +11,7 @@ import math
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -50,6 +51,7 @@ class ImageService:
     sizes: tuple[tuple[int, int], ...] = ()  # the `sizes` of info.json, smallest first
     media_path: str = ""  # audio/video: the copied file, relative to the site root
     sha256: str = ""  # of the master, as read during this build
+    cache_entry: str = ""  # the folder of the cache's images/ it was published from
 
     @property
     def name(self) -> str:
@@ -313,7 +315,7 @@ def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
         os.makedirs(site / "media", exist_ok=True)
         _link(entry / f"media{suffix}", site / media_path)
         return ImageService(job.object_id, job.n, job.file, job.kind, duration=described["duration"],
-                            media_path=media_path, sha256=sha)
+                            media_path=media_path, sha256=sha, cache_entry=entry.name)
     folder = site / "iiif" / "images" / name
     files = sorted(entry.rglob("*.jpg"))
     for parent in sorted({folder / p.parent.relative_to(entry) for p in files}):
@@ -325,7 +327,7 @@ def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
                           described["tile_size"], described["scale_factors"], sizes)
     (folder / "info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return ImageService(job.object_id, job.n, job.file, "image", width=described["width"],
-                        height=described["height"], sizes=tuple(sizes), sha256=sha)
+                        height=described["height"], sizes=tuple(sizes), sha256=sha, cache_entry=entry.name)
 
 
 def make_media_path(job: Job) -> str:
@@ -424,3 +426,26 @@ def write_image_services(collection: Collection, site_dir: Path, cache_dir: Path
     result.services.sort(key=lambda s: (s.object_id, s.n))
     result.problems.sort(key=lambda p: (p.path, p.severity))
     return result
+
+
+# A work folder of _make_entry this old belongs to no build still running.
+STALE_WORK_SECONDS = 24 * 3600
+
+
+def prune_cache(cache_dir: Path, images: Derivatives) -> int:
+    """Remove the cached derivatives no scan of this build used (a master replaced or removed, a
+    changed tile size or quality, an object made restricted); returns how many folders went.
+    Nothing is removed after a build in which a scan failed: its entry may still be good."""
+    folder = Path(cache_dir) / "images"
+    if any(p.is_error for p in images.problems) or not folder.is_dir():
+        return 0
+    used = {s.cache_entry for s in images.services}
+    removed = 0
+    for entry in folder.iterdir():
+        if entry.name in used:
+            continue
+        if entry.name.startswith(".") and time.time() - entry.stat().st_mtime < STALE_WORK_SECONDS:
+            continue  # a parallel build may be making it
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += 1
+    return removed
