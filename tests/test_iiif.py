@@ -158,15 +158,16 @@ def test_schema_accepts_the_full_example(presentation_schema):
 def test_every_document_passes_the_schema(presentation_schema):
     _, _, documents = public_documents()
     docs = presentation(documents)
-    assert len(docs) == 3 + 1 + 1 + 2  # 3 manifests, everything, one exhibition, two people with objects
+    assert len(docs) == 2 + 1 + 1 + 2  # 2 manifests (AB-2026-0004 shows nothing), everything, one exhibition, two people
     for path, document in docs.items():
         assert schema_errors(presentation_schema, document) == [], path
 
 
-def test_one_manifest_per_public_object_and_none_for_restricted():
+def test_one_manifest_per_public_object_with_something_to_show_and_none_for_restricted():
     public, _, documents = public_documents()
     manifests = sorted(p.split("/")[0] for p in documents if p.endswith("/manifest.json"))
-    assert manifests == ["AB-2026-0001", "AB-2026-0002", "AB-2026-0004"] == [o.id for o in public.objects]
+    assert [o.id for o in public.objects] == ["AB-2026-0001", "AB-2026-0002", "AB-2026-0004"]
+    assert manifests == ["AB-2026-0001", "AB-2026-0002"]  # AB-2026-0004 may not show its images
     listed = [item["id"] for item in documents["collection.json"]["items"]]
     assert listed == [f"{BASE}iiif/{i}/manifest.json" for i in manifests]
     exhibition = documents["exhibitions/thu-tu.json"]
@@ -262,12 +263,18 @@ def test_audio_canvas_has_a_duration_painted_with_the_file():
     assert metadata["Original kept by"] == {"vi": ["gia đình"], "en": ["the family"]}
 
 
-def test_object_without_consent_to_images_is_described_without_canvases():
+def test_object_without_consent_to_images_has_its_record_and_no_manifest():
+    """A Manifest must hold at least one Canvas; the object stays described in its record.json."""
     _, _, documents = public_documents()
-    m = documents["AB-2026-0004/manifest.json"]
-    assert m["items"] == [] and m["label"]["en"] == ["Medal"]
-    assert m["rights"] == "http://creativecommons.org/licenses/by/4.0/"
-    assert m["navDate"] == "1960-01-01T00:00:00Z"
+    assert "AB-2026-0004/manifest.json" not in documents
+    record = documents["AB-2026-0004/record.json"]
+    assert record["manifest"] is None and record["title"]["en"] == "Medal" and record["scans"] == []
+    linked = {item["id"] for name, doc in documents.items() if doc.get("type") == "Collection" for item in doc["items"]}
+    assert not any("AB-2026-0004" in i for i in linked)
+    assert all(m["items"] for name, m in documents.items() if name.endswith("/manifest.json"))
+    public, _, _ = public_documents()
+    medal = public.object("AB-2026-0004")
+    assert iiif._nav_date(medal) == "1960-01-01T00:00:00Z"  # a decade, 196X, from its first day
 
 
 def test_people_collections_link_their_objects():

@@ -283,13 +283,14 @@ def _date(date: Date | None) -> dict | None:
     return {"text": date.text, "edtf": date.edtf} if date else None
 
 
-def make_record(collection: Collection, obj: Artifact, services: list[ImageService]) -> dict:
-    """The object's public fields as plain JSON (the manifest's seeAlso), shaped by make_record_schema."""
+def make_record(collection: Collection, obj: Artifact, services: list[ImageService], manifest: bool = True) -> dict:
+    """The object's public fields as plain JSON (the manifest's seeAlso), shaped by make_record_schema;
+    `manifest` is null for an object that has none (nothing to show)."""
     base, d, acq = _base(collection), obj.dimensions, obj.acquisition
     donor = collection.person(acq.donor) if acq is not None and acq.donor else None
     numbers = {s.file: s.n for s in services}
     return {
-        "id": obj.id, "profile": base + RECORD_PROFILE, "manifest": manifest_id(collection, obj.id),
+        "id": obj.id, "profile": base + RECORD_PROFILE, "manifest": manifest_id(collection, obj.id) if manifest else None,
         "homepage": {"vi": f"{base}objects/{obj.id}/", "en": f"{base}en/objects/{obj.id}/"},
         "title": obj.title.as_dict(), "object_type": obj.object_type, "description": obj.description.as_dict(),
         "history": obj.history.as_dict(), "count": obj.count, "materials": obj.materials.as_dict(),
@@ -327,7 +328,7 @@ def make_record_schema(collection: Collection) -> dict:
         "title": "kyvat public object record",
         "description": "The public fields of one catalogue object; private values never appear here.",
         **obj({
-            "id": string, "profile": string, "manifest": string, "homepage": lang, "title": lang,
+            "id": string, "profile": string, "manifest": {"type": ["string", "null"]}, "homepage": lang, "title": lang,
             "object_type": {"enum": list(OBJECT_TYPES)}, "description": lang, "history": lang,
             "count": {"type": "integer", "minimum": 1}, "materials": lang,
             "dimensions": obj({k: {"type": "number"} for k in ("height", "width", "depth", "weight")}, ()),
@@ -348,20 +349,25 @@ def make_record_schema(collection: Collection) -> dict:
 def make_documents(collection: Collection, images: Derivatives, words: Words) -> dict[str, dict]:
     """Every IIIF document of the public collection, keyed by its path inside the site's iiif/ folder."""
     docs: dict[str, dict] = {"record.schema.json": make_record_schema(collection)}
+    # A Manifest must hold at least one Canvas (Presentation 3.0, `items`): an object with nothing to
+    # show (no scans yet, or no consent to publish its images) has its record.json and no manifest.
+    shown = {obj.id for obj in collection.objects if images.of(obj.id)}
     for obj in collection.objects:
         services = images.of(obj.id)
-        docs[f"{obj.id}/manifest.json"] = make_manifest(collection, obj, services, words)
-        docs[f"{obj.id}/record.json"] = make_record(collection, obj, services)
+        if obj.id in shown:
+            docs[f"{obj.id}/manifest.json"] = make_manifest(collection, obj, services, words)
+        docs[f"{obj.id}/record.json"] = make_record(collection, obj, services, manifest=obj.id in shown)
     docs["collection.json"] = make_collection(
         collection, images, words, path="iiif/collection.json", label=_everything(collection, words),
-        objects=list(collection.objects), summary=collection.config.description, page="", page_name="home_page")
+        objects=[o for o in collection.objects if o.id in shown], summary=collection.config.description, page="",
+        page_name="home_page")
     for e in collection.exhibitions:
         docs[f"exhibitions/{e.slug}.json"] = make_collection(
             collection, images, words, path=f"iiif/exhibitions/{e.slug}.json", label=e.title,
-            objects=[o for o in map(collection.object, e.objects) if o is not None], summary=e.summary,
-            page=f"exhibitions/{e.slug}/", page_name="exhibition_page")
+            objects=[o for o in map(collection.object, e.objects) if o is not None and o.id in shown],
+            summary=e.summary, page=f"exhibitions/{e.slug}/", page_name="exhibition_page")
     for person in collection.people:
-        objects = list(collection.objects_of(person.id))
+        objects = [o for o in collection.objects_of(person.id) if o.id in shown]
         if objects:
             kind = words(f"kind.{person.kind}")
             summary = Text(words("person_objects", kind=kind.vi.lower(), name=person.name).vi,
