@@ -154,7 +154,7 @@ def bench_site(objects: int, work: Path) -> None:
           f"{(size - index_size) / 1e6:.1f} MB")
     for label, server in (("served as kyvat serve and static hosts serve it: text, scripts and JSON gzipped",
                            LocalServer(site, 0)),
-                          ("served uncompressed (python -m http.server)", _PlainServer(site))):
+                          ("served uncompressed (python -m http.server)", LocalServer(site, 0, compress=False))):
         print(f"-- {label}")
         _measure_site(server, sync_playwright, CHROMIUM, CHROMIUM_ARGS)
         server.close()
@@ -221,27 +221,6 @@ def _kinds(sizes: dict[str, int]) -> dict[str, int]:
                 else "other")
         kinds[kind] += size
     return kinds
-
-
-class _PlainServer:
-    """Python's own static server in a thread, sending every file as it is (no compression)."""
-
-    def __init__(self, folder: Path):
-        import functools
-        import http.server
-        import threading
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, format, *args):  # noqa: A002 - the base class's name
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def _count(sizes: dict[str, int], request) -> None:

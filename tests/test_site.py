@@ -462,3 +462,10 @@ def test_the_local_server_compresses_text_as_static_hosts_do(tmp_path):
         assert gzip.decompress(body) == b"const b = 2;\n"
     finally:
         server.close()
+    plain = LocalServer(tmp_path, 0, compress=False)  # as python -m http.server (the benchmark's reference)
+    try:
+        request = urllib.request.Request(plain.url + "app.js", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] is None and response.read() == b"const b = 2;\n"
+    finally:
+        plain.close()

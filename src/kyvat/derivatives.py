@@ -75,9 +75,18 @@ class Derivatives:
     processed: int = 0
     reused: int = 0
     problems: list[Problem] = field(default_factory=list)
+    _index: dict[str, list[ImageService]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _index_size: int = field(default=-1, init=False, repr=False, compare=False)
 
     def of(self, object_id: str) -> list[ImageService]:
-        return sorted((s for s in self.services if s.object_id == object_id), key=lambda s: s.n)
+        """The object's services in scan order. Every stage asks this for every object: the answer
+        comes from an index, made again whenever services were added since."""
+        if self._index_size != len(self.services):
+            self._index = {}
+            for service in sorted(self.services, key=lambda s: (s.object_id, s.n)):
+                self._index.setdefault(service.object_id, []).append(service)
+            self._index_size = len(self.services)
+        return list(self._index.get(object_id, ()))
 
 
 @dataclass(frozen=True)

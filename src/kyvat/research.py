@@ -85,10 +85,9 @@ def make_schema() -> Schema:
 
 
 def _fields(doc: SearchDoc) -> dict:
-    title = doc.title.vi + "\n" + doc.title.en
     return dict(
         key=doc.key, checksum=doc.checksum(), kind=doc.kind, object_id=doc.object_id, page=doc.page,
-        url=doc.url, pairs=title + "\n" + doc.text, title=title, title_vi=doc.title.get("vi"),
+        url=doc.url, pairs=doc.document_text, title=doc.title_text, title_vi=doc.title.get("vi"),
         title_en=doc.title.get("en"), text=doc.text, type=doc.object_type, person=",".join(doc.people),
         place="\n".join(doc.places), place_facet="\n".join(doc.places),
         decade=str(doc.decade) if doc.decade is not None else "", method=doc.method,

@@ -41,6 +41,16 @@ class SearchDoc:
     method: str = ""  # acquisition method
 
     @property
+    def title_text(self) -> str:
+        """Both titles, as the indexes search them."""
+        return f"{self.title.vi}\n{self.title.en}"
+
+    @property
+    def document_text(self) -> str:
+        """The titles, then the text: where a phrase is looked for (research `pairs`, site records)."""
+        return f"{self.title_text}\n{self.text}"
+
+    @property
     def decade(self) -> int | None:
         return self.year_from // 10 * 10 if self.year_from is not None else None
 

@@ -28,7 +28,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files as a static host does: text, scripts and JSON gzip-compressed for browsers that
     accept it (kept in memory while the file is unchanged), everything else as it is."""
 
-    _gzipped: dict[str, tuple[int, bytes]] = {}  # path: (mtime_ns, compressed bytes), per server
+    _compress = True
+    _gzipped: dict[str, tuple[int, bytes]] = {}  # path: (mtime_ns, compressed bytes); LocalServer gives each its own
     _lock = threading.Lock()
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
@@ -39,7 +40,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
             path = os.path.join(path, "index.html")
         kind = self.guess_type(path)
-        if (not os.path.isfile(path) or not kind.startswith(_COMPRESSED_TYPES)
+        if (not self._compress or not os.path.isfile(path) or not kind.startswith(_COMPRESSED_TYPES)
                 or "gzip" not in self.headers.get("Accept-Encoding", "")):
             return super().send_head()
         stat = os.stat(path)
@@ -72,12 +73,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class LocalServer:
-    """A static file server on 127.0.0.1 in a background thread."""
+    """A static file server on 127.0.0.1 in a background thread; `compress=False` sends every file
+    as it is, as `python -m http.server` does."""
 
-    def __init__(self, folder: Path, port: int):
+    def __init__(self, folder: Path, port: int, *, compress: bool = True):
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            handler = type("Handler", (_QuietHandler,), {"_gzipped": {}})  # a cache for this server
+            handler = type("Handler", (_QuietHandler,), {"_gzipped": {}, "_compress": compress})
             self.httpd = http.server.ThreadingHTTPServer(
                 ("127.0.0.1", port), functools.partial(handler, directory=str(folder.resolve())))
         except OSError as exc:

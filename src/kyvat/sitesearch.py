@@ -66,11 +66,6 @@ def make_records(docs: list[SearchDoc]) -> list[tuple[SearchDoc, list[SearchDoc]
             if doc.kind != "transcript"]
 
 
-def _document_terms(doc: SearchDoc) -> list[str]:
-    """A research-index document's terms in order: its titles, then its text (research._fields)."""
-    return make_terms(f"{doc.title.vi}\n{doc.title.en}\n{doc.text}")
-
-
 def _tokens(runs: list[list[str]], skip: set[str]) -> list[str]:
     """Each term and each pair of neighbouring terms of `runs`, once, in the order met."""
     seen = set(skip)
@@ -87,8 +82,8 @@ def _tokens(runs: list[list[str]], skip: set[str]) -> list[str]:
 def make_record_html(doc: SearchDoc, pages: list[SearchDoc] = ()) -> str:
     """A record: the title's terms and pairs in the heading (so Pagefind weighs them more), then
     those of the record's own text and of each transcription page not in the title, each once."""
-    title = _tokens([make_terms(f"{doc.title.vi}\n{doc.title.en}")], set())
-    body = _tokens([_document_terms(d) for d in (doc, *pages)], set(title))
+    title = _tokens([make_terms(doc.title_text)], set())
+    body = _tokens([make_terms(d.document_text) for d in (doc, *pages)], set(title))
     return (f'<!doctype html><html lang="{INDEX_LANGUAGE}"><head><meta charset="utf-8"><title></title></head>'
             f'<body><main data-pagefind-body><h1>{html.escape(" ".join(title))}</h1>'
             f'<p>{html.escape(" ".join(body))}</p></main></body></html>\n')
