@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fetches the front-end files the exhibition site ships (nothing is loaded from another host at view
-# time) from the npm registry, with their licences, into site_templates/static/vendor/.
+# time) from the npm registry, with their licences, into src/kyvat/site_templates/static/vendor/.
 # Run it only to upgrade: the files it writes are committed. Versions are pinned here.
 set -euo pipefail
 OSD_VERSION=6.1.1            # OpenSeadragon (BSD-3-Clause): the deep-zoom viewer
 NOTO_SERIF_VERSION=5.3.0     # @fontsource/noto-serif (SIL OFL 1.1): Vietnamese + Latin subsets
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-vendor="$repo/site_templates/static/vendor"
+vendor="$repo/src/kyvat/site_templates/static/vendor"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

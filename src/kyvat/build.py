@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import derivatives, iiif, research, site, sitesearch
+from . import derivatives, iiif, layout, research, site, sitesearch
 from .errors import KyvatError, Problem
 from .privacy import to_public
 from .validate import load_for_build
@@ -44,12 +44,6 @@ class BuildReport:
         }
 
 
-def default_cache(collection_root: str | Path) -> Path:
-    """The derivative cache and research index live beside the collection, never inside it."""
-    root = Path(collection_root).resolve()
-    return root.parent / ".kyvat-cache" / root.name
-
-
 def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | None = None,
           jobs: int | None = None, base_url: str | None = None, strict: bool = False,
           executor_factory=None, today: dt.date | None = None) -> BuildReport:
@@ -63,7 +57,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     out = Path(out).resolve()
     if _inside(out, Path(collection_root).resolve()):
         raise KyvatError(f"the output folder {out} is inside the collection; choose a folder outside it")
-    cache_dir = Path(cache) if cache else default_cache(collection_root)
+    cache_dir = layout.cache_dir(collection_root, cache)
     cache_dir.mkdir(parents=True, exist_ok=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -77,7 +71,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
         report.problems.extend(images.problems)
         iiif.write_iiif(public, staging, images)
         report.pages = site.write_site(public, staging, images, collection_root=Path(collection_root))
-        research.write_research_index(public, cache_dir / "index")
+        research.write_research_index(public, layout.index_dir(cache_dir))
         sitesearch.write_site_search(public, staging)
         _keep_unchanged(out, staging)
         _swap(staging, out)

@@ -25,6 +25,7 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.query import And, AndNot, Every, Not, NumericRange, Or, Phrase, Term
 from whoosh.util.numeric import byte_to_length
 
+from . import layout
 from .errors import KyvatError
 from .privacy import to_public
 from .searchdocs import SearchDoc, count_exact, make_exact_pattern, make_search_documents, make_snippet
@@ -437,8 +438,6 @@ def search_collection(collection_path: str | Path, query: str, *, cache: str | P
                       limit: int | None = 20, **filters) -> SearchResults:
     """Search the public records of a collection, first bringing its research index (in the
     cache beside the collection) up to date with the records."""
-    from .build import default_cache  # build imports this module
-
-    index_dir = Path(cache or default_cache(collection_path)) / "index"
-    write_research_index(to_public(load_collection(collection_path)), index_dir)
-    return search_index(index_dir, query, limit=limit, **filters)
+    folder = layout.index_dir(layout.cache_dir(collection_path, cache))
+    write_research_index(to_public(load_collection(collection_path)), folder)
+    return search_index(folder, query, limit=limit, **filters)

@@ -1,0 +1,141 @@
+"""Where things live on disk: the collection's folders and files, and the cache beside it.
+
+Every module asks here for a path instead of joining folder names itself, so the layout a curator
+sees (objects/ID/record.yaml, scans/, transcripts/, people/…) is written down once. Paths are
+given both as collection-relative POSIX strings (for messages, which name files the way a curator
+sees them) and as absolute `Path`s under a root. Nothing here reads or writes a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_FILE = "kyvat.yaml"
+RECORD_FILE = "record.yaml"
+REGISTER_FILE = "accessions.tsv"  # the sổ đăng ký: every number ever given, so none is given twice
+OBJECTS_DIR = "objects"
+PEOPLE_DIR = "people"
+EXHIBITIONS_DIR = "exhibitions"
+PAGES_DIR = "pages"
+ASSETS_DIR = "assets"
+TEMPLATES_DIR = "site_templates"  # a collection's own template overrides
+SCANS_DIR = "scans"
+TRANSCRIPTS_DIR = "transcripts"
+TRANSCRIPT_SUFFIX = ".txt"
+PERSON_SUFFIX = ".yaml"
+NARRATIVE_SUFFIX = ".md"
+# The folders `kyvat init` makes in a new collection.
+COLLECTION_FOLDERS = (OBJECTS_DIR, PEOPLE_DIR, EXHIBITIONS_DIR, PAGES_DIR)
+
+CACHE_DIR = ".kyvat-cache"  # beside the collection, never inside it
+INDEX_DIR = "index"  # the research index, inside the cache
+
+
+# -- collection-relative names, for messages -----------------------------------------------------
+
+def object_dir_rel(object_id: str) -> str:
+    return f"{OBJECTS_DIR}/{object_id}"
+
+
+def record_rel(object_id: str) -> str:
+    return f"{OBJECTS_DIR}/{object_id}/{RECORD_FILE}"
+
+
+def scan_rel(object_id: str, name: str) -> str:
+    return f"{OBJECTS_DIR}/{object_id}/{SCANS_DIR}/{name}"
+
+
+def transcript_name(scan_file: str) -> str:
+    """The transcript of scans/001.jpg is transcripts/001.txt."""
+    return scan_file.rsplit(".", 1)[0] + TRANSCRIPT_SUFFIX
+
+
+def person_rel(person_id: str) -> str:
+    return f"{PEOPLE_DIR}/{person_id}{PERSON_SUFFIX}"
+
+
+# -- absolute paths under a collection root ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Layout:
+    """The paths of one collection folder (`root`) and of its cache."""
+
+    root: Path
+
+    @classmethod
+    def of(cls, root: str | Path) -> Layout:
+        return cls(Path(root))
+
+    @property
+    def config(self) -> Path:
+        return self.root / CONFIG_FILE
+
+    @property
+    def register(self) -> Path:
+        return self.root / REGISTER_FILE
+
+    @property
+    def objects(self) -> Path:
+        return self.root / OBJECTS_DIR
+
+    @property
+    def people(self) -> Path:
+        return self.root / PEOPLE_DIR
+
+    @property
+    def exhibitions(self) -> Path:
+        return self.root / EXHIBITIONS_DIR
+
+    @property
+    def pages(self) -> Path:
+        return self.root / PAGES_DIR
+
+    @property
+    def templates(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+    def object_dir(self, object_id: str) -> Path:
+        return self.objects / object_id
+
+    def record(self, object_id: str) -> Path:
+        return self.object_dir(object_id) / RECORD_FILE
+
+    def scans(self, object_id: str) -> Path:
+        return self.object_dir(object_id) / SCANS_DIR
+
+    def scan(self, object_id: str, name: str) -> Path:
+        return self.scans(object_id) / name
+
+    def transcripts(self, object_id: str) -> Path:
+        return self.object_dir(object_id) / TRANSCRIPTS_DIR
+
+    def transcript(self, object_id: str, scan_file: str) -> Path:
+        return self.transcripts(object_id) / transcript_name(scan_file)
+
+    def person(self, person_id: str) -> Path:
+        return self.people / f"{person_id}{PERSON_SUFFIX}"
+
+    def relative(self, path: Path) -> str:
+        """`path` as a curator sees it: relative to the collection, with forward slashes."""
+        try:
+            return Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    # -- the cache, beside the collection ---------------------------------------------------------
+
+    def default_cache(self) -> Path:
+        """The derivative cache and research index live beside the collection, never inside it."""
+        root = self.root.resolve()
+        return root.parent / CACHE_DIR / root.name
+
+
+def cache_dir(collection_root: str | Path, cache: str | Path | None = None) -> Path:
+    """The cache folder of a collection: the one given, or the default beside the collection."""
+    return Path(cache) if cache else Layout.of(collection_root).default_cache()
+
+
+def index_dir(cache: Path) -> Path:
+    """The research index inside a cache folder."""
+    return Path(cache) / INDEX_DIR
