@@ -3,23 +3,29 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 KYVAT  := $(VENV)/bin/kyvat
 PORT   ?= 8000
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUM    := $(shell cksum < pyproject.toml | cut -d' ' -f1)
 
 .PHONY: demo test setup system-deps bench clean
 
-$(STAMP): pyproject.toml
+# One stamp per need, redone when pyproject.toml changes: the demo installs kyvat alone, the tests
+# add pytest and Playwright, the benchmarks also pyvips (bench/search.py drives the browser too).
+EXTRAS_demo  :=
+EXTRAS_test  := [test]
+EXTRAS_bench := [test,bench]
+
+$(VENV)/.installed-%-$(SUM): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,bench]"
-	rm -f $(VENV)/.installed-* && touch $@
+	$(PY) -m pip install --quiet -e ".$(EXTRAS_$*)"
+	rm -f $(VENV)/.installed-$*-* && touch $@
 
-setup: $(STAMP)
+setup: $(VENV)/.installed-test-$(SUM)
 
-# Debian packages the browser tests need (Chromium); installs them only when missing.
+# Debian packages the tests need (Chromium, FFmpeg, fonts); installs them only when missing.
 system-deps:
 	@bash tools/system-deps.sh
 
-demo: setup
+demo: $(VENV)/.installed-demo-$(SUM)
 	$(KYVAT) serve -c collection --port $(PORT)
 
 # Front-end packages the browser tests load from disk (axe-core, Mirador), pinned by the lock file.
@@ -27,12 +33,14 @@ tests/js/node_modules/.installed: tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: setup system-deps tests/js/node_modules/.installed
+test: $(VENV)/.installed-test-$(SUM) system-deps tests/js/node_modules/.installed
 	$(PY) -m pytest -q
 
-bench: setup
+bench: $(VENV)/.installed-bench-$(SUM) system-deps
 	$(PY) bench/tiles.py
 	$(PY) bench/search.py
+	$(PY) bench/research_repeat.py
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf $(VENV) _site .kyvat-cache

@@ -44,7 +44,8 @@ def make_scans(folder: Path, count: int, width: int, height: int) -> None:
 
 
 def run_kyvat(collection: Path, out: Path, jobs: int) -> dict:
-    from kyvat.derivatives import make_tiles, write_image_services
+    from kyvat.derivatives import write_image_services
+    from kyvat.tiles import make_tiles
     from kyvat.privacy import to_public
     from kyvat.validate import load_collection
 

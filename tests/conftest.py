@@ -66,7 +66,17 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def built_sample(tmp_path_factory) -> Path:
+def ffmpeg() -> None:
+    """FFmpeg for recordings (the sample's WebM video, the recording tests). A missing FFmpeg is one
+    clear failure, not a skip and not a diff of skipped scans: `make test` installs it."""
+    missing = [tool for tool in ("ffmpeg", "ffprobe") if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"FFmpeg is needed ({' and '.join(missing)} not found): apt-get install ffmpeg, "
+                    "or run 'make test'", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory, ffmpeg) -> Path:
     """The bundled sample collection built once for the session (site, IIIF, search)."""
     from kyvat.build import build
 

@@ -66,7 +66,7 @@ def test_every_info_json_of_the_built_sample_is_level0_complete(built_sample):
     assert assert_level0_complete(built_sample, base_url(root)) >= 10
 
 
-def test_broken_scans_are_named_skipped_and_the_rest_is_built(sample_copy, tmp_path):
+def test_broken_scans_are_named_skipped_and_the_rest_is_built(sample_copy, tmp_path, ffmpeg):
     services = expected_services(sample_copy)
     jpegs = [name for name, master in services.items() if master.endswith(".jpg")]
     broken = dict(zip(("truncated", "empty", "text", "gif", "bomb", "link"), jpegs[1:7]))
@@ -109,7 +109,7 @@ def test_broken_scans_are_named_skipped_and_the_rest_is_built(sample_copy, tmp_p
     assert snapshot(sample_copy) == before, "a build must not write anything under the collection"
 
 
-def test_a_path_leaving_scans_is_named_skipped_and_the_rest_is_built(sample_copy, tmp_path):
+def test_a_path_leaving_scans_is_named_skipped_and_the_rest_is_built(sample_copy, tmp_path, ffmpeg):
     record = next(p for p in sorted((sample_copy / "objects").glob("*/record.yaml"))
                   if "- file: 001.jpg" in p.read_text(encoding="utf-8"))
     text = record.read_text(encoding="utf-8").replace("- file: 001.jpg", "- file: ../../../kyvat.yaml", 1)

@@ -70,9 +70,9 @@ def test_numbers_restart_each_year_and_follow_the_pattern():
 
 
 def test_new_loan_and_copy_need_their_fields(empty):
-    with pytest.raises(CatalogueError, match="--loan-until"):
+    with pytest.raises(CatalogueError, match="^acquisition.loan_until: a loan needs the day"):
         write_new_object(empty, object_type="diary", title="x", method="loan", received="2026-01-01")
-    with pytest.raises(CatalogueError, match="--original-held-by"):
+    with pytest.raises(CatalogueError, match="^acquisition.original_held_by: a copy needs"):
         write_new_object(empty, object_type="photograph", title="x", method="copy", received="2026-01-01")
     write_new_object(empty, object_type="diary", title="x", method="loan", loan_until="2027-01-01",
                      received="2026-01-01")
@@ -138,5 +138,81 @@ def test_overdue_loan_is_a_warning_and_strict_makes_it_an_error(empty):
 
 
 def test_write_new_collection_rejects_a_bad_prefix(tmp_path):
-    with pytest.raises(CatalogueError, match="--prefix"):
+    with pytest.raises(CatalogueError, match="^accession_pattern prefix: expected letters and digits"):
         write_new_collection(tmp_path / "x", name_vi="a", name_en="b", base_url="http://x/", prefix="A-B")
+
+
+# Each request the catalogue refuses: the library names the field, the command line the option.
+REFUSALS = [
+    (dict(object_type="photo", title="x"), ["--type", "photo", "--title", "x"], "object_type", "--type"),
+    (dict(object_type="letter", title=" "), ["--type", "letter", "--title", " "], "title.vi", "--title"),
+    (dict(object_type="letter", title="x", received="2026-13-01"), ["--type", "letter", "--title", "x", "--date",
+                                                                    "2026-13-01"], "acquisition.date", "--date"),
+    (dict(object_type="letter", title="x", donor="nobody"), ["--type", "letter", "--title", "x", "--donor", "nobody"],
+     "acquisition.donor", "--donor"),
+    (dict(object_type="diary", title="x", method="loan", loan_until="1/1/2027"),
+     ["--type", "diary", "--title", "x", "--method", "loan", "--loan-until", "1/1/2027"],
+     "acquisition.loan_until", "--loan-until"),
+    (dict(object_type="photograph", title="x", method="copy"), ["--type", "photograph", "--title", "x", "--method",
+                                                               "copy"], "acquisition.original_held_by",
+     "--original-held-by"),
+]
+
+
+@pytest.mark.parametrize("call, args, field, option", REFUSALS, ids=[r[2] for r in REFUSALS])
+def test_the_library_names_the_field_and_the_command_line_the_option(empty, call, args, field, option):
+    with pytest.raises(CatalogueError) as refused:
+        write_new_object(empty, **{"received": "2026-01-01"} | call)
+    assert refused.value.field == field and str(refused.value).startswith(f"{field}: ")
+    assert "--" not in str(refused.value), "a library message names no command-line option"
+    result = run("new", "object", "-c", empty, "--date", "2026-01-01", *args)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {option}: {refused.value.detail}"), result.output
+    assert field not in result.output
+
+
+def test_init_and_new_person_name_their_options(tmp_path, empty):
+    result = run("init", tmp_path / "x", "--prefix", "A-B")
+    assert result.exit_code == 1 and result.output.startswith("error: --prefix: expected letters and digits")
+    with pytest.raises(CatalogueError, match="^name: expected a name with letters"):
+        write_new_person(empty, kind="donor", name="—")
+    result = run("new", "person", "-c", empty, "--kind", "donor", "--name", "—")
+    assert result.exit_code == 1 and result.output.startswith("error: --name: expected a name with letters")
+
+
+ODD_NAMES = ['Nhà "Hoa Sen": số #1', "Đặng Thuỳ Trâm # not a comment", "O'Brien: yes", "- a list? no",
+             "{not: a mapping}", "Ngô\u2028Thị\x85Lan", "*alias &anchor !tag %", "null"]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_scaffolds_read_back_any_text_as_written(tmp_path, name):
+    root = tmp_path / "house"
+    write_new_collection(root, name_vi=name, name_en=name + " EN", base_url="http://x.test/", prefix="AB")
+    person = write_new_person(root, kind="witness", name=name + " ")
+    write_new_object(root, object_type="photograph", title=name, title_en=name, method="copy",
+                     original_held_by=name, received="2026-01-01")
+    collection, problems = check_collection(root)
+    assert [p for p in problems if p.is_error] == []
+    assert (collection.config.name.vi, collection.config.name.en) == (name, name + " EN")
+    assert collection.person(person.stem).name == name.strip()
+    (obj,) = collection.objects
+    assert (obj.title.vi, obj.title.en, obj.acquisition.original_held_by.vi) == (name.strip(),) * 3
+
+
+def test_scaffolds_keep_their_comments_and_layout(empty):
+    write_new_object(empty, object_type="diary", title="Nhật ký", method="loan", loan_until="2027-01-01",
+                     received="2026-01-01")
+    text = (empty / "objects" / "AB-2026-0001" / "record.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Lý lịch hiện vật / object record AB-2026-0001. Complete it by hand; see docs/records.md.\n"
+                           'id: AB-2026-0001\ntitle:\n  vi: "Nhật ký"\n  en: ""\nobject_type: diary\n')
+    assert ("acquisition:\n"
+            "  method: loan                   # gift (hiến tặng) | loan (mượn) | copy (sao chụp)\n"
+            "  date: 2026-01-01\n"
+            "  # donor: nguyen-thi-a        # người trao / giver, lender or family\n"
+            '  # receipt_no: ""                  # số biên bản giao nhận (riêng tư / private)\n'
+            "  loan_until: 2027-01-01          # ngày phải trả / the day it goes back\n"
+            '# condition: {grade: good, note: "", checked: 2026-01-01}   # good, fair, poor, fragile\n') in text
+    person = write_new_person(empty, kind="martyr", name="Lê Văn Tám").read_text(encoding="utf-8")
+    assert '# hometown: {text: "", current: ""}       # quê quán: as written, and today\'s unit\n# rank: ' in person
+    assert '# burial: {cemetery: "", plot: "", row: "", grave: ""}\n# biography: ' in person
+    assert "publish_name" not in person and person.endswith('# contact: {phone: "", address: ""}      # riêng tư / private\n')

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 
 import click
+from click.testing import CliRunner
 
 from kyvat.cli import main
 
@@ -49,3 +51,35 @@ def test_python_dash_m_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "kyvat", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "validate" in result.stdout and "new" in result.stdout
+
+
+def test_loans_are_measured_against_today_or_kyvat_today(collection_copy):
+    """TT-2026-0003 is lent until 2027-01-31: the same collection, two fixed days, two answers."""
+    runner = CliRunner()
+    early = runner.invoke(main, ["--today", "2027-01-01", "loans", "-c", str(collection_copy)])
+    late = runner.invoke(main, ["loans", "-c", str(collection_copy)], env={"KYVAT_TODAY": "2027-03-02"})
+    assert early.exit_code == late.exit_code == 0, early.output + late.output
+    assert "TT-2026-0003" in early.output and "in 30 days" in early.output
+    assert "TT-2026-0003" in late.output and "OVERDUE 30 days" in late.output
+
+
+def test_a_new_object_is_received_today_unless_a_date_is_given(collection_copy):
+    result = CliRunner().invoke(main, ["new", "object", "-c", str(collection_copy), "--type", "letter",
+                                       "--title", "Thư"], env={"KYVAT_TODAY": "2031-05-04"})
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("TT-2031-")  # the accession number takes the year received
+    assert "\t2031-05-04\t" in (collection_copy / "accessions.tsv").read_text(encoding="utf-8")
+
+
+def test_a_taken_port_names_another_for_serve_and_make_demo(collection_copy, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "-c", str(collection_copy), "-o", str(tmp_path / "site"),
+                                           "--port", str(port)])
+    assert result.exit_code == 1
+    other = port + 10
+    assert f"port {port} is in use; choose another: kyvat serve --port {other} (make demo PORT={other})" \
+        in result.output
+    assert "Traceback" not in result.output

@@ -25,12 +25,8 @@ from broken_scans import (
 )
 from PIL import Image
 
-from kyvat.derivatives import (
-    make_scale_factors,
-    make_sizes,
-    make_tiles,
-    write_image_services,
-)
+from kyvat.derivatives import read_services, write_image_services
+from kyvat.tiles import make_scale_factors, make_sizes, make_tiles
 from kyvat.privacy import to_public
 from kyvat.validate import load_collection
 
@@ -88,7 +84,7 @@ def test_every_implied_file_exists_with_its_size(tmp_path):
     assert (result.scans, result.processed, result.reused, result.problems) == (3, 3, 0, [])
     assert assert_level0_complete(tmp_path / "site", "https://example.test/") == 3
     first = result.of("AB-2026-0001")[0]
-    assert (first.name, first.width, first.height) == ("AB-2026-0001-1", 1300, 900)
+    assert (first.service_path, first.width, first.height) == ("iiif/images/AB-2026-0001-1", 1300, 900)
     assert first.size_path(300) == "iiif/images/AB-2026-0001-1/full/325,225/0/default.jpg"
     assert (tmp_path / "site" / first.size_path(300)).is_file()
 
@@ -193,9 +189,20 @@ def test_bad_masters_are_named_and_skipped_and_the_rest_is_built(tmp_path):
     assert "image has 6000000 pixels, more than the limit max_image_pixels=1000000 in kyvat.yaml" \
         in messages["objects/AB-2026-0002/scans/001.png"]
     assert all(p.is_error and "(skipped)" in str(p) for p in result.problems)
-    assert [s.name for s in result.services] == ["AB-2026-0001-1"]
+    assert [s.service_path for s in result.services] == ["iiif/images/AB-2026-0001-1"]
     assert (result.scans, result.processed) == (9, 1)
     assert sorted(p.name for p in (tmp_path / "site/iiif/images").iterdir()) == ["AB-2026-0001-1"]
+
+
+def test_read_services_counts_and_names_a_bad_master_once(tmp_path):
+    """`kyvat iiif` sizes canvases from headers only: an unreadable master is one scan, one problem."""
+    root = make_collection(tmp_path / "c", {"AB-2026-0001": {
+        "001.jpg": jpeg(), "002.jpg": b"", "003.jpg": "Thư gửi mẹ, không phải ảnh\n".encode()}})
+    result = read_services(to_public(load_collection(root)))
+    assert [s.file for s in result.services] == ["001.jpg"]
+    assert sorted(p.path for p in result.problems) == [
+        "objects/AB-2026-0001/scans/002.jpg", "objects/AB-2026-0001/scans/003.jpg"]
+    assert result.scans == 3
 
 
 def _gif() -> bytes:
@@ -231,7 +238,7 @@ def _recording(tmp_path: Path, suffix: str) -> bytes:
 
 
 @pytest.mark.parametrize(("suffix", "kind"), [(".mp3", "audio"), (".mp4", "video")])
-def test_recordings_are_published_without_their_metadata_or_tiles(tmp_path, suffix, kind):
+def test_recordings_are_published_without_their_metadata_or_tiles(tmp_path, suffix, kind, ffmpeg):
     master = _recording(tmp_path, suffix)
     root = make_collection(tmp_path / "c", {"AB-2026-0001": {"001" + suffix: master}})
     result = services(root, tmp_path / "site", tmp_path / "cache")

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from kyvat import iiif
 from kyvat.cli import main
 from kyvat.derivatives import Derivatives, ImageService
+from kyvat.i18n import read_words
 from kyvat.model import (
     Acquisition,
     Artifact,
@@ -37,7 +38,7 @@ from kyvat.validate import load_collection
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_COLLECTION = REPO / "tests" / "fixtures" / "collection"
-# A copy of ../shared/iiif (the IIIF consortium validator's schema and fixtures), so the tests stand alone
+# The IIIF consortium validator's schema and fixtures, copied in (see its README) so the tests stand alone
 SCHEMA_DIR = REPO / "tests" / "fixtures" / "iiif"
 BASE = "https://nhatruyenthong.test/sub/"
 MARKERS = ("PRIVATE-MARKER", "RESTRICTED-MARKER", "Trần Thị Bí Mật Marker", "example.org")
@@ -122,7 +123,7 @@ def public_documents() -> tuple[Collection, Derivatives, dict[str, dict]]:
     # derivatives are made from the public collection, so a restricted object has no services
     images = Derivatives(services=[s for s in images.services if public.object(s.object_id)
                                    and any(x.file == s.file for x in public.object(s.object_id).scans)])
-    return public, images, iiif.make_documents(public, images, iiif.read_words(public))
+    return public, images, iiif.make_documents(public, images, read_words(public.root))
 
 
 def walk(node, key=None):
@@ -217,7 +218,7 @@ def test_manifest_describes_the_object():
     metadata = {pair["label"]["en"][0]: pair["value"] for pair in m["metadata"]}
     assert metadata["Date"] == {"vi": ["ngày 12 tháng 3 năm 1972"], "en": ["12 March 1972"]}
     assert metadata["Type"] == {"vi": ["Thư"], "en": ["Letter"]}
-    assert metadata["Dimensions"] == {"vi": ["cao 20,5 cm × rộng 15 cm"], "en": ["height 20.5 cm × width 15 cm"]}
+    assert metadata["Dimensions"] == {"vi": ["cao 20,5 cm, rộng 15 cm"], "en": ["height 20.5 cm, width 15 cm"]}
     assert metadata["People connected with this object"] == {"vi": ["Nguyễn Văn A (người viết)"],
                                                              "en": ["Nguyễn Văn A (author)"]}
     assert metadata["Places"]["en"] == ["Quảng Bình (now tỉnh Quảng Trị)"]
@@ -320,11 +321,11 @@ def test_a_document_that_is_no_longer_public_is_removed(tmp_path):
     out = tmp_path / "manifests"
     out.mkdir()
     (out / "README.md").write_text("how to regenerate", encoding="utf-8")
-    iiif.write_documents(iiif.make_documents(to_public(collection), images, iiif.read_words(collection)), out)
+    iiif.write_documents(iiif.make_documents(to_public(collection), images, read_words(collection.root)), out)
     assert (out / "AB-2026-0002" / "manifest.json").is_file()
     hidden = replace(collection, objects=tuple(replace(o, visibility="restricted") if o.id == "AB-2026-0002" else o
                                                for o in collection.objects))
-    iiif.write_documents(iiif.make_documents(to_public(hidden), images, iiif.read_words(hidden)), out)
+    iiif.write_documents(iiif.make_documents(to_public(hidden), images, read_words(hidden.root)), out)
     assert not (out / "AB-2026-0002").exists() and not (out / "people" / "le-thi-b.json").exists()
     assert (out / "README.md").read_text(encoding="utf-8") == "how to regenerate"
 
@@ -457,7 +458,7 @@ def test_cli_regenerates_the_build_documents_byte_for_byte(built_sample, tmp_pat
     assert {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*.json")} == built
 
 
-def test_bundled_manifests_are_up_to_date(tmp_path):
+def test_bundled_manifests_are_up_to_date(tmp_path, ffmpeg):
     """manifests/ is the sample's IIIF as kyvat makes it now (compared as data)."""
     result = CliRunner().invoke(main, ["iiif", "-c", str(SAMPLE_COLLECTION), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output

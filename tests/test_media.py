@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 from pathlib import Path
+
+import pytest
 
 from broken_scans import (
     GPS_MARKER,
@@ -16,9 +20,11 @@ from broken_scans import (
     write_object,
 )
 from click.testing import CliRunner
+from PIL import Image
 
+from kyvat import recordedit
 from kyvat.cli import main
-from kyvat.derivatives import to_display
+from kyvat.tiles import to_display
 from kyvat.media import read_image, read_image_size, read_technical_metadata
 from kyvat.validate import load_collection
 
@@ -72,6 +78,115 @@ def test_add_scan_to_a_record_without_a_list_lists_every_master(tmp_path):
     assert [(s.file, s.sha256) for s in obj.scans] == [("001.jpg", sha(folder / "scans/001.jpg")),
                                                        ("002.mp3", sha(recording))]
     assert run("verify", "-c", root).exit_code == 0
+
+
+# A curator's own layout: her key order, comments everywhere, single and double quotes, `-` under
+# its key, four-space mappings, folded text, and scalars YAML 1.1 and 1.2 read differently.
+CURATORS_RECORD = """\
+# Lý lịch hiện vật — her layout, not kyvat's
+visibility: 'public'   # 'public' in single quotes, as she likes it
+object_type: "letter"
+title:
+    vi: "Thư: gửi mẹ # không phải chú thích"   # a colon and a hash inside quotes
+    en: 'Letter to mother, "the last one"'
+
+scans:   # các trang / the pages
+# page 1 was scanned twice; this is the better one
+- file: "001.jpg"
+  label: {vi: 'Trang 1', en: "Page 1"}   # inline, quoted
+  sha256: SHA
+# keep this note: the envelope is not scanned yet
+id: AB-2026-0001
+acquisition:
+    method: gift
+    date: 2026-01-02        # ngày nhận
+description:
+    vi: >-
+        Một lá thư dài,
+        gấp làm tư.
+    en: |
+        A long letter,
+        folded in four.
+keywords: [thư, "yes", 'no']
+# cuối hồ sơ / end of the record
+"""
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_add_scan_changes_no_byte_of_the_record_but_the_new_entries(tmp_path, newline):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()})
+    record = folder / "record.yaml"
+    old = CURATORS_RECORD.replace("SHA", sha(folder / "scans/001.jpg")).replace("\n", newline)
+    record.write_bytes(old.encode("utf-8"))
+    record.chmod(0o640)
+    new = tmp_path / "page.jpg"
+    new.write_bytes(jpeg((300, 200)))
+    # "yes" as a label: YAML 1.1 (the build's reader) would read it as true if written plain
+    result = run("add-scan", "-c", root, "AB-2026-0001", new, "--label", "Trang {n}", "--label-en", "yes")
+    assert result.exit_code == 0, result.output
+    last_entry_line = f"  sha256: {sha(folder / 'scans/001.jpg')}{newline}"
+    added = newline.join(["- file: 002.jpg", '  label: {vi: Trang 2, en: "yes"}', f"  sha256: {sha(new)}", ""])
+    assert record.read_bytes().decode("utf-8") == old.replace(last_entry_line, last_entry_line + added)
+    assert record.stat().st_mode & 0o777 == 0o640
+    (obj,) = load_collection(root).objects
+    assert [(s.file, s.label.en) for s in obj.scans] == [("001.jpg", "Page 1"), ("002.jpg", "yes")]
+
+
+def test_add_scan_to_an_inline_list_writes_it_one_entry_a_line_keeping_its_comment(tmp_path):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()})
+    record = folder / "record.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace(
+        "visibility:", "scans: [001.jpg]  # the front only\nvisibility:"), encoding="utf-8")
+    new = tmp_path / "back.jpg"
+    new.write_bytes(jpeg((300, 200)))
+    assert run("add-scan", "-c", root, "AB-2026-0001", new).exit_code == 0
+    text = record.read_text(encoding="utf-8")
+    assert "# the front only" in text and "  - 001.jpg\n  - file: 002.jpg\n    sha256: " in text
+    assert [s.file for s in load_collection(root).objects[0].scans] == ["001.jpg", "002.jpg"]
+
+
+def test_a_save_that_fails_half_way_leaves_the_record_and_the_scans_as_they_were(tmp_path, monkeypatch):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()}, listed=["001.jpg"])
+    record = (folder / "record.yaml").read_bytes()
+    real_dump = recordedit.YAML.dump
+
+    def dump_half_then_fail(self, data, stream):
+        whole = io.StringIO()
+        real_dump(self, data, whole)
+        stream.write(whole.getvalue()[:40])
+        stream.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(recordedit.YAML, "dump", dump_half_then_fail)
+    new = tmp_path / "page.jpg"
+    new.write_bytes(jpeg((300, 200)))
+    result = run("add-scan", "-c", root, "AB-2026-0001", new)
+    assert result.exit_code == 1
+    assert "objects/AB-2026-0001/record.yaml: error: expected a file kyvat can save, found No space left" \
+        in result.output
+    assert (folder / "record.yaml").read_bytes() == record
+    assert sorted(p.name for p in folder.iterdir()) == ["record.yaml", "scans"], "no temporary file is left"
+    assert [p.name for p in (folder / "scans").iterdir()] == ["001.jpg"], "the copy the record lacks is removed"
+
+
+def test_an_edit_the_build_would_read_otherwise_is_refused_and_nothing_is_kept(tmp_path, monkeypatch):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()}, listed=["001.jpg"])
+    record = (folder / "record.yaml").read_bytes()
+    monkeypatch.setattr(recordedit, "make_scalar", lambda text: text)  # a slip: `yes` left unquoted
+    new = tmp_path / "page.jpg"
+    new.write_bytes(jpeg((300, 200)))
+    result = run("add-scan", "-c", root, "AB-2026-0001", new, "--label", "yes")
+    assert result.exit_code == 1 and "a layout it cannot edit safely" in result.output
+    assert (folder / "record.yaml").read_bytes() == record
+    assert [p.name for p in (folder / "scans").iterdir()] == ["001.jpg"]
 
 
 def test_add_scan_refuses_a_broken_or_foreign_file_and_copies_nothing(tmp_path):
@@ -149,3 +264,26 @@ def test_image_size_from_the_header_is_the_upright_size(tmp_path):
     photo.write_bytes(jpeg((60, 40), exif=camera_exif(orientation=6)))
     assert read_image_size(tiff) == read_image_size(photo) == (40, 60)
     assert read_image_size(tmp_path / "001.tif") == to_display(read_image(tiff, 10**6)[0])[0].size
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
+def test_every_exif_orientation_is_shown_upright(mode):
+    upright = Image.new(mode, (6, 4))
+    upright.putdata([tuple([16 * i] * len(mode)) if len(mode) > 1 else 16 * i for i in range(24)])
+    if mode == "RGBA":
+        upright.putalpha(255)
+    # How each orientation stores an upright picture (EXIF 2.3, tag 274), as Pillow's names say it
+    stored_as = {1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+                 4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_90,
+                 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_270}
+    expected = list(upright.convert("RGB" if len(mode) > 1 else "L").getdata())
+    for orientation, turn in stored_as.items():
+        stored = upright.transpose(turn) if turn is not None else upright
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        png = io.BytesIO()
+        stored.save(png, "PNG", exif=exif)
+        with Image.open(png) as master:
+            master.load()
+            shown, notes = to_display(master)
+        assert (shown.size, list(shown.getdata()), notes) == (upright.size, expected, []), orientation

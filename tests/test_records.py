@@ -101,3 +101,24 @@ def test_edtf_bounds(text, lower, upper):
 def test_impossible_or_unparsable_dates_are_refused(text):
     with pytest.raises(DateInvalid):
         make_bounds(text)
+
+
+@pytest.mark.parametrize("condition, line, found", [
+    ('condition: {note: "rách góc"}\n', 13, "no such key"),  # the map is checked once, not twice
+    ("condition:\n  note: rách góc\n  grade: goood\n", 15, "'goood'"),  # on the grade's own line
+])
+def test_a_condition_grade_mistake_is_named_once_on_its_line(tmp_path, condition, line, found):
+    root = write(tmp_path / "c", {"kyvat.yaml": CONFIG, "objects/TT-2026-0001/record.yaml": RECORD + condition,
+                                  "people/nguyen-van-duc.yaml": PERSON})
+    _, problems = read_collection(root)
+    assert [(p.field, p.line) for p in problems] == [("condition.grade", line)]
+    assert found in problems[0].found
+
+
+def test_yaml_is_read_fast_yet_a_mistake_is_worded_by_the_clearer_parser():
+    # libyaml reads records; its message for a tab would not say which character is wrong
+    data = make_yaml("id: AB-1\nscans:\n  - file: 001.jpg\n", first_line=3)
+    assert (data.lines, data["scans"].lines) == ({"id": 3, "scans": 4}, [5])
+    with pytest.raises(YamlSyntaxError) as wrong:
+        make_yaml("title:\n\tvi: Thư\n")
+    assert wrong.value.line == 2 and "'\\t'" in wrong.value.message

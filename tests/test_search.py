@@ -1,11 +1,12 @@
-"""The research index (Whoosh), the public `kyvat.search`, the `kyvat search` command, and what both
-search indexes may hold: never a private value or a restricted object."""
+"""The research index (Whoosh), the public `kyvat.search` and `kyvat.open_index`, the `kyvat search`
+command, and what both search indexes may hold: never a private value or a restricted object."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -13,10 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from whoosh.codec import whoosh3
 
 import kyvat
-from kyvat import research, sitesearch
+from kyvat import research, researchindex, sitesearch, whooshinternals
 from kyvat.cli import main
+from kyvat.errors import CollectionInvalid
+from kyvat.i18n import make_scan_label, read_words
 from kyvat.model import (Acquisition, Artifact, Collection, Config, Date, Person, PersonLink, Place, Scan, Source,
                          Text)
 from kyvat.privacy import hidden_names, to_public
@@ -28,6 +32,7 @@ from conftest import FIXTURE_COLLECTION
 from leaks import find_leaks, planted_markers
 
 SRC = Source("test")
+WORDS = read_words(None)  # records.py names unlabelled scans with these
 
 
 def _date(edtf: str, year_from: int, year_to: int) -> Date:
@@ -38,7 +43,8 @@ def _object(oid, title, description="", transcripts=(), object_type="letter", pe
             method="gift"):
     return Artifact(id=oid, title=Text(vi=title), object_type=object_type, source=SRC,
                     description=Text(vi=description), date=date, places=places,
-                    scans=tuple(Scan(file=f"{n:03}.jpg", transcript=t) for n, t in enumerate(transcripts, 1)),
+                    scans=tuple(Scan(file=f"{n:03}.jpg", label=make_scan_label(WORDS, "image", object_type, n),
+                                     transcript=t) for n, t in enumerate(transcripts, 1)),
                     people=tuple(PersonLink(p, "author") for p in people), acquisition=Acquisition(method=method))
 
 
@@ -237,3 +243,91 @@ def test_an_index_from_another_analysis_is_rebuilt(tmp_path, monkeypatch):
     again = research.write_index(make_search_documents(_collection(LETTER)), where)
     assert again.added == 4 and again.unchanged == 0
     shutil.rmtree(where)
+
+
+# -- the research index held open (kyvat.open_index) ----------------------------------------------
+
+def _count_reads(monkeypatch) -> list[Path]:
+    """Each time the records are read, their folder."""
+    reads: list[Path] = []
+    real = researchindex.load_collection
+
+    def counting(root, *args, **kwargs):
+        reads.append(Path(root))
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(researchindex, "load_collection", counting)
+    return reads
+
+
+def _retitle(record: Path, old: str, new: str, keep_time_ns: int | None = None) -> None:
+    text = record.read_text(encoding="utf-8")
+    assert f"vi: {old}\n" in text
+    record.write_text(text.replace(f"vi: {old}\n", f"vi: {new}\n"), encoding="utf-8")
+    if keep_time_ns is not None:
+        os.utime(record, ns=(keep_time_ns, keep_time_ns))
+
+
+def test_a_repeated_search_does_not_read_the_records_again(sample_copy, monkeypatch):
+    reads = _count_reads(monkeypatch)
+    first = kyvat.search(sample_copy, "thu gui me")
+    again = kyvat.search(sample_copy, "thu gui me", type="letter")
+    assert reads == [sample_copy] and keys(first)[0] == keys(again)[0] == "object:AB-2026-0001"
+    assert kyvat.open_index(sample_copy) is kyvat.open_index(sample_copy.parent / "." / sample_copy.name)
+    assert kyvat.open_index(sample_copy).refresh() is False and len(reads) == 1
+    shutil.rmtree(kyvat.open_index(sample_copy).folder)  # a cache may be cleared at any time
+    assert keys(kyvat.search(sample_copy, "thu gui me"))[0] == "object:AB-2026-0001" and len(reads) == 2
+
+
+def test_an_edited_record_is_searched_as_edited(sample_copy, monkeypatch):
+    reads = _count_reads(monkeypatch)
+    record = sample_copy / "objects" / "AB-2026-0001" / "record.yaml"
+    assert kyvat.search(sample_copy, "thu gui me").hits[0].title["vi"] == "Thư gửi mẹ"
+    _retitle(record, "Thư gửi mẹ", "Thư gửi chị")
+    hit = kyvat.search(sample_copy, "thu gui chi").hits[0]
+    assert (hit.key, hit.title["vi"]) == ("object:AB-2026-0001", "Thư gửi chị") and len(reads) == 2
+    # Edited again within the same clock tick, to the same size: time and size cannot tell.
+    written = record.stat()
+    _retitle(record, "Thư gửi chị", "Thư gửi cậu", keep_time_ns=written.st_mtime_ns)
+    assert (record.stat().st_size, record.stat().st_mtime_ns) == (written.st_size, written.st_mtime_ns)
+    assert kyvat.search(sample_copy, "thu gui cau").hits[0].title["vi"] == "Thư gửi cậu" and len(reads) == 3
+
+
+def test_a_broken_record_is_reported_at_every_search_until_mended(sample_copy):
+    record = sample_copy / "objects" / "AB-2026-0001" / "record.yaml"
+    index = kyvat.open_index(sample_copy)
+    assert index.search("thu gui me").total
+    good = record.read_text(encoding="utf-8")
+    record.write_text(good.replace("object_type:", "object_typ:"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(CollectionInvalid):
+            index.search("thu gui me")
+    record.write_text(good, encoding="utf-8")
+    assert index.search("thu gui me").total
+
+
+def test_the_whoosh_internals_read_are_those_of_the_installed_whoosh(index_dir):
+    # The posting blocks and lengths read directly agree with what Whoosh's public calls give.
+    whooshinternals.check_internals(index_dir, tuple(research.SCORED))
+
+
+def test_a_whoosh_internal_that_moved_is_named(index_dir, monkeypatch):
+    monkeypatch.delattr(whoosh3, "_lenfield")
+    moved = r"no whoosh\.codec\.whoosh3\._lenfield any more"
+    with pytest.raises(whooshinternals.WhooshChanged, match=moved):
+        whooshinternals.check_internals(index_dir, tuple(research.SCORED))
+    monkeypatch.undo()
+    monkeypatch.setattr(whoosh3, "_lenfield", lambda name: f"_{name}_length")  # renamed column
+    with pytest.raises(whooshinternals.WhooshChanged, match="field lengths|private part"):
+        whooshinternals.check_internals(index_dir, tuple(research.SCORED))
+    monkeypatch.undo()
+    real = whoosh3.W3LeafMatcher._read_ids
+
+    def other_encoding(self):  # Whoosh reads its blocks' ids the other way (whole, or as differences)
+        self._byteids = not self._byteids
+        real(self)
+        self._byteids = not self._byteids
+
+    monkeypatch.setattr(whoosh3.W3LeafMatcher, "_read_ids", other_encoding)
+    with pytest.raises(whooshinternals.WhooshChanged, match="posting blocks"):
+        whooshinternals.check_internals(index_dir, tuple(research.SCORED))

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kyvat.cli import main
+from kyvat.i18n import read_words
 from kyvat.vietnamese import fold, to_term
 
 from conftest import SAMPLE_COLLECTION
@@ -163,7 +164,9 @@ def test_words_spread_over_pages_cost_a_screen_at_most_twenty_texts(tmp_path, se
     (tmp_path / "search").mkdir()
     (tmp_path / "search" / "index.html").write_text(
         '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tìm</title></head><body>'
-        '<div id="search"></div><script type="module" src="../static/search.js"></script></body></html>',
+        '<div id="search" data-pages="" data-index="pagefind/"></div>'
+        f'<script type="application/json" id="kyvat-words">{json.dumps(read_words(None).for_script("vi"))}</script>'
+        '<script type="module" src="../static/search.js"></script></body></html>',
         encoding="utf-8")
     page = browser.new_page()
     texts: list[str] = []

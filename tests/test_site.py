@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from broken_scans import jpeg, write_kyvat_yaml
 
 from kyvat import build as build_module
 from kyvat import pages, site
@@ -236,6 +237,49 @@ def test_object_page_shows_scans_beside_transcripts_with_story_citation_and_iiif
     people = [a.text for a in article.find("ul", class_="people-list").find_all("a")]
     assert people == ["Phạm Văn Đức", "Lê Thị Thuận"]  # the unconsented recipient is not named
     assert page.find("dialog", id="viewer")
+
+
+JOIN_RECORD = """id: AB-2026-0001
+title: {vi: Thư gửi mẹ, en: Letter to mother}
+object_type: letter
+acquisition: {method: gift, date: 2026-01-02}
+scans:
+  - {file: 001.jpg, label: {vi: Trang đầu, en: First page}}
+  - {file: 002.jpg, label: {vi: Trang hỏng, en: Broken page}}
+  - {file: 003.jpg, label: {vi: Trang cuối, en: Last page}}
+  - {file: 001.jpg, label: {vi: Trang lặp, en: Listed again}}
+"""
+
+
+def test_site_and_iiif_put_each_scan_beside_its_own_label_and_transcript(tmp_path):
+    """A failed master (002) and a file listed twice (001) must not shift a label or a transcript
+    onto another scan's image, on the page or in IIIF: both join a service to its scan one way."""
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = root / "objects" / "AB-2026-0001"
+    for name, data in {"001.jpg": jpeg(), "002.jpg": b"", "003.jpg": jpeg((480, 640))}.items():
+        (folder / "scans").mkdir(parents=True, exist_ok=True)
+        (folder / "scans" / name).write_bytes(data)
+    (folder / "transcripts").mkdir()
+    (folder / "transcripts" / "001.txt").write_text("Mẹ kính yêu!", encoding="utf-8")
+    (folder / "transcripts" / "003.txt").write_text("Con của mẹ.", encoding="utf-8")
+    (folder / "record.yaml").write_text(JOIN_RECORD, encoding="utf-8")
+    report = build(root, tmp_path / "site", cache=tmp_path / "cache", jobs=1)
+    assert sorted((p.path, p.field) for p in report.problems) == [
+        ("objects/AB-2026-0001/record.yaml", "scans[3].file"), ("objects/AB-2026-0001/scans/002.jpg", "")]
+    page = parse(tmp_path / "site" / "objects" / "AB-2026-0001" / "index.html")
+    shown = [(s.attrs["id"], s.attrs["aria-label"], s.find("figure").attrs["data-service"].rsplit("/", 1)[-1],
+              s.find("div", class_="text").text) for s in page.find_all("section", class_="scan")]
+    assert shown == [("p1", "Trang đầu", "AB-2026-0001-1", "Mẹ kính yêu!"),
+                     ("p3", "Trang cuối", "AB-2026-0001-3", "Con của mẹ.")]
+    manifest = json.loads((tmp_path / "site" / "iiif" / "AB-2026-0001" / "manifest.json").read_text("utf-8"))
+    canvases = [(c["id"].rsplit("/", 1)[-1], c["label"]["vi"][0],
+                 c["items"][0]["items"][0]["body"]["service"][0]["id"].rsplit("/", 1)[-1],
+                 c["annotations"][0]["items"][0]["body"]["value"]) for c in manifest["items"]]
+    assert canvases == [("1", "Trang đầu", "AB-2026-0001-1", "Mẹ kính yêu!"),
+                        ("3", "Trang cuối", "AB-2026-0001-3", "Con của mẹ.")]
+    record = json.loads((tmp_path / "site" / "iiif" / "AB-2026-0001" / "record.json").read_text("utf-8"))
+    assert [(s["n"], s["label"]["vi"]) for s in record["scans"]] == [(1, "Trang đầu"), (3, "Trang cuối")]
 
 
 def test_sharing_tags_and_json_ld(built_fixture):

@@ -6,73 +6,49 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
 from pathlib import Path
 
 from .errors import KyvatError, Problem
+from .i18n import to_dimensions_text
 from .model import ACQUISITION_METHODS, OBJECT_TYPES, Artifact, Collection, Date, Person, Text
-from .records import CONFIG_FILE, RECORD_FILE, read_collection
+from .layout import COLLECTION_FOLDERS, CONFIG_FILE, Layout
+from .records import read_collection
+from .site import make_scaffold_text
 from .validate import make_accession_regex
 from .vietnamese import make_slug
 
-REGISTER_FILE = "accessions.tsv"  # the sổ đăng ký: every number ever given, so none is given twice
-
-
 class CatalogueError(KyvatError):
-    """A request to the catalogue that cannot be carried out (nothing was written)."""
+    """A request to the catalogue that cannot be carried out (nothing was written). `field` names
+    the record field or setting the request got wrong (`object_type`, `acquisition.donor`…), which
+    the CLI turns into the option that sets it."""
 
-
-def _q(text: str) -> str:
-    """A YAML scalar for any text (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
+    def __init__(self, detail: str, field: str = ""):
+        self.detail = detail
+        self.field = field
+        super().__init__(f"{field}: {detail}" if field else detail)
 
 
 def make_config_text(name_vi: str, name_en: str, base_url: str, prefix: str) -> str:
-    return f"""# kyvat.yaml — thông tin của nhà truyền thống / the house's settings.
-# Every key is explained in docs/records.md. Lines starting with # are comments.
-
-# Tên nhà truyền thống / the house's name
-name:
-  vi: {_q(name_vi)}
-  en: {_q(name_en)}
-
-# Địa chỉ trang web khi xuất bản (kết thúc bằng /) / where the site is published (ends with /)
-base_url: {_q(base_url if base_url.endswith("/") else base_url + "/")}
-
-languages: [vi, en]
-
-# Mẫu số đăng ký / accession number pattern: {{year}} is the year received, {{seq:04d}} the number
-accession_pattern: "{prefix}-{{year}}-{{seq:04d}}"
-
-# Quyền mặc định / default rights statement for the scans
-rights: "http://rightsstatements.org/vocab/InC-EDU/1.0/"
-attribution:
-  vi: {_q(name_vi)}
-  en: {_q(name_en)}
-
-# Liên hệ công khai / the house's public contact (shown on the site)
-contact: {{}}
-
-# Trường riêng tư thêm / extra record keys that are allowed and never published
-private_fields: []
-"""
+    return make_scaffold_text("kyvat.yaml.j2", name_vi=name_vi, name_en=name_en, prefix=prefix,
+                              base_url=base_url if base_url.endswith("/") else base_url + "/")
 
 
 def write_new_collection(path: Path, *, name_vi: str, name_en: str, base_url: str, prefix: str) -> Path:
     """Create an empty collection at `path` that validates; never overwrites one."""
-    if (path / CONFIG_FILE).exists():
-        raise CatalogueError(f"{path / CONFIG_FILE} already exists; kyvat init never overwrites a collection")
+    config = Layout.of(path).config
+    if config.exists():
+        raise CatalogueError(f"{config} already exists; kyvat init never overwrites a collection")
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", prefix):
-        raise CatalogueError(f"--prefix: expected letters and digits such as AB, found {prefix!r}")
-    for folder in ("objects", "people", "exhibitions", "pages"):
+        raise CatalogueError(f"expected letters and digits such as AB, found {prefix!r}", "accession_pattern prefix")
+    for folder in COLLECTION_FOLDERS:
         (path / folder).mkdir(parents=True, exist_ok=True)
-    (path / CONFIG_FILE).write_text(make_config_text(name_vi, name_en, base_url, prefix), encoding="utf-8")
+    config.write_text(make_config_text(name_vi, name_en, base_url, prefix), encoding="utf-8")
     return path
 
 
 def read_register(root: Path) -> list[str]:
-    path = root / REGISTER_FILE
+    path = Layout.of(root).register
     if not path.is_file():
         return []
     return [line.split("\t", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()
@@ -92,38 +68,9 @@ def make_next_id(pattern: str, used: list[str], year: int) -> str:
 
 def make_object_text(object_id: str, object_type: str, title: str, title_en: str, method: str, donor: str,
                      received: str, loan_until: str, original_held_by: str) -> str:
-    donor_line = f"donor: {donor}" if donor else "# donor: nguyen-thi-a        # người trao / giver, lender or family"
-    extra = ""
-    if method == "loan":
-        extra = f"\n  loan_until: {loan_until}          # ngày phải trả / the day it goes back"
-    if method == "copy":
-        extra = f"\n  original_held_by: {_q(original_held_by)}   # nơi giữ bản gốc / who keeps the original"
-    return f"""# Lý lịch hiện vật / object record {object_id}. Complete it by hand; see docs/records.md.
-id: {object_id}
-title:
-  vi: {_q(title)}
-  en: {_q(title_en)}
-object_type: {object_type}
-# description: {{vi: "", en: ""}}        # mô tả / what it is
-# history: {{vi: "", en: ""}}            # lai lịch / the story of the object
-count: 1
-# materials: {{vi: "giấy, mực", en: "paper, ink"}}
-# dimensions: {{height: 0, width: 0}}   # cm (weight in g)
-# date: {{text: "khoảng 1968", edtf: "1968~"}}
-# places:
-#   - {{text: "quận Lê Chân cũ", current: "phường An Biên, Hải Phòng"}}
-# people:
-#   - {{person: nguyen-van-a, role: author}}   # owner, author, recipient, depicted, subject, speaker
-acquisition:
-  method: {method}                   # gift (hiến tặng) | loan (mượn) | copy (sao chụp)
-  date: {received}
-  {donor_line}
-  # receipt_no: ""                  # số biên bản giao nhận (riêng tư / private){extra}
-# condition: {{grade: good, note: "", checked: {received}}}   # good, fair, poor, fragile
-# location: {{room: "", case: ""}}   # nơi cất giữ (riêng tư / private)
-visibility: public                  # public | restricted (restricted: never published)
-# private_notes: ""                 # ghi chú riêng (riêng tư / private)
-"""
+    return make_scaffold_text("object.yaml.j2", object_id=object_id, object_type=object_type, title=title,
+                              title_en=title_en, method=method, donor=donor, received=received,
+                              loan_until=loan_until, original_held_by=original_held_by)
 
 
 def write_new_object(root: Path, *, object_type: str, title: str, title_en: str = "", method: str = "gift",
@@ -134,66 +81,44 @@ def write_new_object(root: Path, *, object_type: str, title: str, title_en: str 
     _require_config(root, problems)
     if object_type not in OBJECT_TYPES:
         close = difflib.get_close_matches(object_type, OBJECT_TYPES, n=1, cutoff=0.5)
-        raise CatalogueError(f"--type: expected one of {', '.join(OBJECT_TYPES)}, found {object_type!r}"
-                             + (f" (did you mean '{close[0]}'?)" if close else ""))
+        raise CatalogueError(f"expected one of {', '.join(OBJECT_TYPES)}, found {object_type!r}"
+                             + (f" (did you mean '{close[0]}'?)" if close else ""), "object_type")
     if method not in ACQUISITION_METHODS:
-        raise CatalogueError(f"--method: expected gift, loan or copy, found {method!r}")
+        raise CatalogueError(f"expected gift, loan or copy, found {method!r}", "acquisition.method")
     if not title.strip():
-        raise CatalogueError("--title: expected the object's title, found nothing")
-    received_day = _day("--date", received)
+        raise CatalogueError("expected the object's title, found nothing", "title.vi")
+    received_day = _day("acquisition.date", received)
     if method == "loan":
         if not loan_until:
-            raise CatalogueError("--loan-until: a loan needs the day it must go back (YYYY-MM-DD)")
-        _day("--loan-until", loan_until)
+            raise CatalogueError("a loan needs the day it must go back (YYYY-MM-DD)", "acquisition.loan_until")
+        _day("acquisition.loan_until", loan_until)
     if method == "copy" and not original_held_by.strip():
-        raise CatalogueError("--original-held-by: a copy needs who keeps the original")
+        raise CatalogueError("a copy needs who keeps the original", "acquisition.original_held_by")
     if donor and collection.person(donor) is None:
-        raise CatalogueError(f"--donor: expected a person id from people/, found {donor!r} "
-                             f"(add them first with 'kyvat new person')")
-    objects_dir = root / "objects"
-    objects_dir.mkdir(exist_ok=True)
-    used = read_register(root) + [p.name for p in objects_dir.iterdir() if p.is_dir()]
+        raise CatalogueError(f"expected a person id from people/, found {donor!r} "
+                             f"(add them first with 'kyvat new person')", "acquisition.donor")
+    where = Layout.of(root)
+    where.objects.mkdir(exist_ok=True)
+    used = read_register(root) + [p.name for p in where.objects.iterdir() if p.is_dir()]
     while True:
         object_id = make_next_id(collection.config.accession_pattern, used, received_day.year)
         try:
-            (objects_dir / object_id).mkdir()
+            where.object_dir(object_id).mkdir()
             break
         except FileExistsError:  # another curator took it a moment ago: take the next one
             used.append(object_id)
     text = make_object_text(object_id, object_type, title.strip(), title_en.strip(), method, donor,
                             received_day.isoformat(), loan_until, original_held_by.strip())
-    (objects_dir / object_id / RECORD_FILE).write_text(text, encoding="utf-8")
-    with (root / REGISTER_FILE).open("a", encoding="utf-8") as register:
+    where.record(object_id).write_text(text, encoding="utf-8")
+    with where.register.open("a", encoding="utf-8") as register:
         if register.tell() == 0:
             register.write("# Sổ đăng ký / accession register: id, date, type, title. Numbers are never reused.\n")
         register.write(f"{object_id}\t{received_day.isoformat()}\t{object_type}\t{title.strip()}\n")
-    return objects_dir / object_id / RECORD_FILE
+    return where.record(object_id)
 
 
 def make_person_text(kind: str, name: str) -> str:
-    martyr = """# rank: {vi: "", en: ""}                  # cấp bậc
-# unit: {vi: "", en: ""}                  # đơn vị
-# enlistment: "1966-02"                   # nhập ngũ (EDTF)
-# death:
-#   date: {text: "ngày 12 tháng 3 năm 1968", edtf: "1968-03-12"}
-#   place: {text: "", current: ""}
-#   circumstance: {vi: "", en: ""}
-# burial: {cemetery: "", plot: "", row: "", grave: ""}
-""" if kind == "martyr" else ""
-    consent = "" if kind == "martyr" else \
-        "publish_name: false                 # true only with the person's consent to be named publicly\n"
-    return f"""# Người / person. Complete it by hand; see docs/records.md.
-kind: {kind}                          # martyr, veteran, relative, donor, witness
-name: {_q(name)}
-# aliases: []
-# birth: "1948"                           # năm sinh (EDTF)
-# hometown: {{text: "", current: ""}}       # quê quán: as written, and today's unit
-{martyr}# biography: {{vi: "", en: ""}}
-# relationships:
-#   - {{person: nguyen-thi-a, relation: {{vi: "mẹ", en: "mother"}}}}
-# sources: []
-{consent}# contact: {{phone: "", address: ""}}      # riêng tư / private
-"""
+    return make_scaffold_text("person.yaml.j2", kind=kind, name=name)
 
 
 def write_new_person(root: Path, *, kind: str, name: str) -> Path:
@@ -202,12 +127,12 @@ def write_new_person(root: Path, *, kind: str, name: str) -> Path:
     _require_config(root, problems)
     slug = make_slug(name)
     if not slug:
-        raise CatalogueError(f"--name: expected a name with letters, found {name!r}")
-    people = root / "people"
-    people.mkdir(exist_ok=True)
+        raise CatalogueError(f"expected a name with letters, found {name!r}", "name")
+    where = Layout.of(root)
+    where.people.mkdir(exist_ok=True)
     candidate, number = slug, 1
     while True:
-        path = people / f"{candidate}.yaml"
+        path = where.person(candidate)
         try:
             with path.open("x", encoding="utf-8") as handle:
                 handle.write(make_person_text(kind, name.strip()))
@@ -219,16 +144,16 @@ def write_new_person(root: Path, *, kind: str, name: str) -> Path:
 
 def _require_config(root: Path, problems: list[Problem]) -> None:
     config_problems = [p for p in problems if p.path == CONFIG_FILE and p.is_error]
-    if config_problems or not (root / CONFIG_FILE).is_file():
+    if config_problems or not Layout.of(root).config.is_file():
         detail = "; ".join(str(p) for p in config_problems) or f"no {CONFIG_FILE} in {root}"
         raise CatalogueError(f"cannot add to this collection: {detail}")
 
 
-def _day(option: str, value: str) -> dt.date:
+def _day(field: str, value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CatalogueError(f"{option}: expected a day as YYYY-MM-DD, found {value!r}") from None
+        raise CatalogueError(f"expected a day as YYYY-MM-DD, found {value!r}", field) from None
 
 
 # -- views -----------------------------------------------------------------------------------------
@@ -315,8 +240,7 @@ def _object_view(collection: Collection, obj: Artifact) -> str:
         ("id", obj.id), ("title", _text(obj.title)), ("type", obj.object_type), ("visibility", obj.visibility),
         ("date", f"{obj.date.text} [{obj.date.edtf}]" if obj.date else ""), ("count", str(obj.count)),
         ("materials", _text(obj.materials)),
-        ("dimensions", ", ".join(f"{k} {getattr(obj.dimensions, k):g}" for k in ("height", "width", "depth", "weight")
-                                 if getattr(obj.dimensions, k) is not None)),
+        ("dimensions", to_dimensions_text(obj.dimensions, "en")),  # the field names, as the other lines
         ("places", "; ".join(p.text + (f" (now {p.current})" if p.current else "") for p in obj.places)),
         ("people", "; ".join(f"{link.person} ({link.role})" for link in obj.people)),
         ("acquisition", f"{acq.method}, {_date(acq.date)}" if acq else ""),

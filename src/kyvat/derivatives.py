@@ -7,34 +7,23 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import json
-import math
 import os
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 
-import PIL
-from PIL import Image, ImageCms
-
-from . import media
+from . import layout, media
 from .errors import MediaError, Problem
-from .model import Collection
+from .model import Artifact, Collection, Scan
+from .stages import BuildContext, Stage, StageReport
+from .tiles import PILLOW_VERSION, link_file, make_info_json, make_sizes, to_display, write_pyramid
+from .urls import Urls
 
 # Bump when the way derivatives are made changes, so every cached service is made again.
 RECIPE_VERSION = 3
-# Whole-image sizes go on halving below the smallest tile level until one is narrower than this,
-# so there is always a thumbnail 200-400 pixels wide.
-THUMBNAIL_WIDTH = 400
-IIIF_CONTEXT = "http://iiif.io/api/image/3/context.json"
 SERVICE_FILE = "service.json"  # in the cache: what info.json needs, minus the id (base_url may change)
-TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
 
 
 @dataclass(frozen=True)
@@ -54,18 +43,17 @@ class ImageService:
     cache_entry: str = ""  # the folder of the cache's images/ it was published from
 
     @property
-    def name(self) -> str:
-        return f"{self.object_id}-{self.n}"
-
-    @property
     def service_path(self) -> str:
-        """The image service folder relative to the site root: iiif/images/{id}-{n}."""
-        return f"iiif/images/{self.name}"
+        """The image service folder, site-relative."""
+        return Urls.image_service(self.object_id, self.n)
+
+    def size(self, min_width: int) -> tuple[int, int]:
+        """The smallest pre-made size at least `min_width` wide (or the largest): level 0 serves no other."""
+        return next(((w, h) for w, h in self.sizes if w >= min_width), self.sizes[-1] if self.sizes else (0, 0))
 
     def size_path(self, min_width: int) -> str:
-        """The smallest pre-made size at least `min_width` wide (or the largest), site-relative."""
-        w, h = next(((w, h) for w, h in self.sizes if w >= min_width), self.sizes[-1] if self.sizes else (0, 0))
-        return f"{self.service_path}/full/{w},{h}/0/default.jpg"
+        """That size's file, site-relative."""
+        return Urls.image_size(self.object_id, self.n, *self.size(min_width))
 
 
 @dataclass
@@ -87,6 +75,17 @@ class Derivatives:
                 self._index.setdefault(service.object_id, []).append(service)
             self._index_size = len(self.services)
         return list(self._index.get(object_id, ()))
+
+    def scans_of(self, obj: Artifact) -> list[tuple[Scan, ImageService]]:
+        """The object's published scans, each beside its service, in scan order."""
+        return make_scan_pairs(obj, self.of(obj.id))
+
+
+def make_scan_pairs(obj: Artifact, services: list[ImageService]) -> list[tuple[Scan, ImageService]]:
+    """Each service beside the scan it was made from, found by file name (records.py lets a file be
+    listed once), never by position. A scan whose master failed has no service and is left out."""
+    scans = {scan.file: scan for scan in obj.scans}
+    return [(scans[s.file], s) for s in sorted(services, key=lambda s: s.n) if s.file in scans]
 
 
 @dataclass(frozen=True)
@@ -114,149 +113,12 @@ class Outcome:
     reused: bool = False
 
 
-# -- pure: the shape of a level-0 service -------------------------------------------------------
-
-def make_scale_factors(width: int, height: int, tile_size: int) -> list[int]:
-    """1, 2, 4, … until the whole image fits in one tile."""
-    factors = [1]
-    while math.ceil(width / factors[-1]) > tile_size or math.ceil(height / factors[-1]) > tile_size:
-        factors.append(factors[-1] * 2)
-    return factors
-
-
-def make_sizes(width: int, height: int, tile_size: int = 512) -> list[tuple[int, int]]:
-    """Whole-image sizes, smallest first: every tile level's, full size included, then halvings
-    down to a thumbnail narrower than THUMBNAIL_WIDTH. Listing every level matters: OpenSeadragon
-    (Mirador's viewer) takes a `sizes` list as long as the number of levels for the levels' sizes."""
-    last = make_scale_factors(width, height, tile_size)[-1]
-    sizes, scale = [], 1
-    while scale <= last or sizes[-1][0] >= THUMBNAIL_WIDTH and sizes[-1][1] > 1:
-        sizes.append((math.ceil(width / scale), math.ceil(height / scale)))
-        scale *= 2
-    return sorted(sizes)
-
-
-def make_tiles(width: int, height: int, tile_size: int, scale: int) -> list[tuple[tuple[int, int, int, int], str]]:
-    """Every tile a level-0 client may ask for at `scale`: (crop box in that level's pixels,
-    URL path below the service). The arithmetic is OpenSeadragon's, so its requests all exist."""
-    level_w, level_h = math.ceil(width / scale), math.ceil(height / scale)
-    tiles = []
-    for y in range(0, level_h, tile_size):
-        for x in range(0, level_w, tile_size):
-            w, h = min(tile_size, level_w - x), min(tile_size, level_h - y)
-            rx, ry = x * scale, y * scale
-            rw, rh = min(tile_size * scale, width - rx), min(tile_size * scale, height - ry)
-            region = "full" if (rw, rh) == (width, height) else f"{rx},{ry},{rw},{rh}"
-            tiles.append(((x, y, x + w, y + h), f"{region}/{w},{h}/0/default.jpg"))
-    return tiles
-
-
-def make_info_json(service_id: str, width: int, height: int, tile_size: int, scale_factors: list[int],
-                   sizes: list[tuple[int, int]]) -> dict:
-    """The info.json of a level-0 IIIF Image API 3.0 service."""
-    return {
-        "@context": IIIF_CONTEXT,
-        "id": service_id,
-        "type": "ImageService3",
-        "protocol": "http://iiif.io/api/image",
-        "profile": "level0",
-        "width": width,
-        "height": height,
-        "sizes": [{"width": w, "height": h} for w, h in sizes],
-        "tiles": [{"width": tile_size, "height": tile_size, "scaleFactors": scale_factors}],
-    }
-
-
 def make_settings_key(job: Job) -> str:
     """What, besides the master's bytes, decides the derivatives' bytes."""
-    settings = {"recipe": RECIPE_VERSION, "pillow": PIL.__version__, "kind": job.kind}
+    settings = {"recipe": RECIPE_VERSION, "pillow": PILLOW_VERSION, "kind": job.kind}
     if job.kind == "image":
         settings.update(tile_size=job.tile_size, jpeg_quality=job.jpeg_quality)
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
-
-
-# -- images in memory -------------------------------------------------------------------------
-
-def to_display(im: Image.Image) -> tuple[Image.Image, list[str]]:
-    """The master as viewers should see it: EXIF orientation applied, 8 bits, sRGB, no alpha.
-    Returns the image (L or RGB) and notes on anything that could not be honoured."""
-    notes = []
-    icc = im.info.get("icc_profile")
-    orientation = im.getexif().get(0x0112)
-    if im.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
-        # 16-bit grey: keep the top 8 bits (Pillow's own convert would clip at 255 instead)
-        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-    elif im.mode == "F":
-        im = im.convert("L")
-    elif im.mode in ("RGBA", "LA", "PA", "P", "La", "RGBa") or "transparency" in im.info:
-        rgba = im.convert("RGBA")
-        im = Image.new("RGB", rgba.size, "white")
-        im.paste(rgba, mask=rgba.getchannel("A"))  # scans with transparency are shown on white paper
-        del rgba
-    elif im.mode == "1":
-        im = im.convert("L")
-    if icc:
-        im, note = _to_srgb(im, icc)
-        notes += note
-    if im.mode not in ("L", "RGB"):
-        im = im.convert("RGB")
-    if orientation in TRANSPOSE:
-        im = im.transpose(TRANSPOSE[orientation])
-    return im, notes
-
-
-def _to_srgb(im: Image.Image, icc: bytes) -> tuple[Image.Image, list[str]]:
-    try:
-        source = ImageCms.ImageCmsProfile(BytesIO(icc))
-        description = ImageCms.getProfileDescription(source) or ""
-    except (OSError, ImageCms.PyCMSError) as exc:
-        return im, [f"its embedded ICC profile cannot be read ({exc}); colours are shown as stored"]
-    if "srgb" in description.lower() and im.mode in ("L", "RGB"):
-        return im, []  # already sRGB: a transform would cost time and change nothing
-    try:
-        out_mode = "RGB"
-        converted = ImageCms.profileToProfile(im, source, ImageCms.createProfile("sRGB"), outputMode=out_mode)
-    except (ImageCms.PyCMSError, ValueError, OSError) as exc:
-        note = f"its embedded ICC profile '{description.strip()}' cannot be applied ({exc}); colours are shown as stored"
-        return im, [note]
-    if im.mode == "L":
-        converted = converted.convert("L")  # a grey master stays grey
-    return converted, []
-
-
-def write_jpeg(im: Image.Image, path: Path, quality: int) -> None:
-    """Fixed JPEG settings, no metadata (so no EXIF or GPS leaves the master)."""
-    os.makedirs(path.parent, exist_ok=True)
-    im.save(path, "JPEG", quality=quality, optimize=False, progressive=False)
-
-
-def write_pyramid(im: Image.Image, folder: Path, tile_size: int, quality: int) -> dict:
-    """Every file a level-0 client may ask for, built level by level: each level is the previous one
-    reduced 2x (never a full-size copy per level: the whole pyramid is 4/3 of the master in memory).
-    Returns the service description."""
-    width, height = im.size
-    factors = make_scale_factors(width, height, tile_size)
-    sizes = make_sizes(width, height, tile_size)
-    full_max = folder / "full" / "max" / "0" / "default.jpg"
-    write_jpeg(im, full_max, quality)
-    level = im
-    for index in range(len(sizes)):  # sizes are the levels, and a few smaller halvings
-        scale = 2 ** index
-        if index:
-            level = level.reduce(2)
-        written = set()
-        if scale in factors:
-            for box, url in make_tiles(width, height, tile_size, scale):
-                write_jpeg(level.crop(box), folder / url, quality)
-                written.add(url)
-        url = f"full/{level.width},{level.height}/0/default.jpg"
-        if url not in written and scale == 1:  # the same pixels and settings as full/max: the same bytes
-            os.makedirs((folder / url).parent, exist_ok=True)
-            _link(full_max, folder / url)
-        elif url not in written:
-            write_jpeg(level, folder / url, quality)
-    return {"width": width, "height": height, "tile_size": tile_size, "scale_factors": factors,
-            "sizes": [list(s) for s in sizes]}
 
 
 # -- one scan, in a worker --------------------------------------------------------------------
@@ -317,22 +179,22 @@ def _make_entry(job: Job, entry: Path) -> None:
 
 def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
     site = Path(job.site_dir)
-    name = f"{job.object_id}-{job.n}"
     if job.kind != "image":
         suffix = Path(job.file).suffix.lower()
         media_path = make_media_path(job)
-        os.makedirs(site / "media", exist_ok=True)
-        _link(entry / f"media{suffix}", site / media_path)
+        os.makedirs((site / media_path).parent, exist_ok=True)
+        link_file(entry / f"media{suffix}", site / media_path)
         return ImageService(job.object_id, job.n, job.file, job.kind, duration=described["duration"],
                             media_path=media_path, sha256=sha, cache_entry=entry.name)
-    folder = site / "iiif" / "images" / name
+    service_path = Urls.image_service(job.object_id, job.n)
+    folder = site / service_path
     files = sorted(entry.rglob("*.jpg"))
     for parent in sorted({folder / p.parent.relative_to(entry) for p in files}):
         os.makedirs(parent, exist_ok=True)
     for path in files:
-        _link(path, folder / path.relative_to(entry))
+        link_file(path, folder / path.relative_to(entry))
     sizes = [tuple(s) for s in described["sizes"]]
-    info = make_info_json(f"{job.base_url}iiif/images/{name}", described["width"], described["height"],
+    info = make_info_json(Urls(job.base_url).absolute(service_path), described["width"], described["height"],
                           described["tile_size"], described["scale_factors"], sizes)
     (folder / "info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return ImageService(job.object_id, job.n, job.file, "image", width=described["width"],
@@ -341,13 +203,14 @@ def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
 
 def make_media_path(job: Job) -> str:
     """Where a recording is published, relative to the site root."""
-    return f"media/{job.object_id}-{job.n}{Path(job.file).suffix.lower()}"
+    return Urls.media(job.object_id, job.n, Path(job.file).suffix.lower())
 
 
 def read_services(collection: Collection) -> Derivatives:
     """The services a build would publish, sized from the masters' headers without making any
     derivative (for `kyvat iiif`); unreadable masters become problems, as in a build."""
     jobs, problems = make_jobs(collection, Path("."), Path("."))
+    scans = len(jobs) + len(problems)  # a master that fails below is already one of the jobs
     services = []
     tile_size = collection.config.tile_size
     for job in jobs:
@@ -362,15 +225,7 @@ def read_services(collection: Collection) -> Derivatives:
                                              duration=media.read_duration(Path(job.master))))
         except MediaError as exc:
             problems.append(_problem(job, exc.reason))
-    return Derivatives(services=services, scans=len(jobs) + len(problems), problems=problems)
-
-
-def _link(source: Path, target: Path) -> None:
-    """Hard-link a cached file into the site (instant, no extra space); copy across file systems."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    return Derivatives(services=services, scans=scans, problems=problems)
 
 
 # -- the whole collection ---------------------------------------------------------------------
@@ -382,7 +237,7 @@ def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path) -> tuple[
     jobs, problems = [], []
     for obj in sorted(collection.objects, key=lambda o: o.id):
         for n, scan in enumerate(obj.scans, start=1):
-            rel = f"objects/{obj.id}/scans/{scan.file}"
+            rel = layout.scan_rel(obj.id, scan.file)
             folder = root / "objects" / obj.id / "scans"
             path = folder / scan.file
             job = Job(obj.id, n, scan.file, scan.kind, str(path), rel, str(site_dir), str(cache_dir),
@@ -458,3 +313,32 @@ def prune_cache(cache_dir: Path, images: Derivatives) -> int:
         shutil.rmtree(entry, ignore_errors=True)
         removed += 1
     return removed
+
+
+def published(context: BuildContext) -> Derivatives:
+    """The scans a stage shows: what the derivatives stage made, or, when it did not run (as in
+    `kyvat iiif`), what it would make, sized from the masters without making anything."""
+    if DerivativesStage.name not in context.values:
+        context.values[DerivativesStage.name] = read_services(context.public)
+    return context.values[DerivativesStage.name]
+
+
+class DerivativesStage(Stage):
+    """Every scan's image service or media file, made once and linked from the cache."""
+
+    name = "derivatives"
+    outputs = (Urls.image_services() + "*", Urls.media_folder() + "*")
+
+    def run(self, context: BuildContext) -> StageReport:
+        images = write_image_services(context.public, context.path(""), context.cache, jobs=context.jobs,
+                                      executor_factory=context.executor_factory)
+        context.values[self.name] = images
+        return StageReport(self.name, problems=list(images.problems), counts={
+            "scans": images.scans, "scans_processed": images.processed, "scans_reused": images.reused})
+
+    def finish(self, context: BuildContext, report: StageReport) -> None:
+        # Only once the new site is in place: its files are hard links, which outlive the folders removed.
+        report.counts["cache_pruned"] = prune_cache(context.cache, context.values[self.name])
+
+
+STAGE = DerivativesStage()

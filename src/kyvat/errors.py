@@ -68,3 +68,11 @@ class MediaError(KyvatError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class PortInUse(KyvatError):
+    """Another program already listens on the port the local server was asked for."""
+
+    def __init__(self, port: int):
+        self.port = port
+        super().__init__(f"port {port} is in use")

@@ -1,19 +1,27 @@
-"""The site's interface strings in Vietnamese and English, and dates written for a reader.
+"""Every interface word of the site, its IIIF documents and its browser search script, in Vietnamese
+and English; dates, numbers and dimensions written for a reader of each language.
 
-Strings live in site_templates/i18n.yaml; a collection's own i18n.yaml overrides single keys.
+The words live in one table, site_templates/i18n.yaml; a collection's own site_templates/i18n.yaml
+overrides single keys, and the override shows everywhere the word is used.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KyvatError
-from .model import LANGUAGES, Date
+from .layout import BUILTIN_TEMPLATES, Layout
+from .model import LANGUAGES, PAGED_TYPES, Date, Dimensions, Text
 from .yamlfile import YamlSyntaxError, make_yaml
 
 STRINGS_FILE = "i18n.yaml"
+# The browser search script is given the words whose keys start with this, in the page's language.
+SCRIPT_PREFIX = "search."
+# Each measure of model.Dimensions with its unit, in the order a reader expects them.
+DIMENSION_UNITS = (("height", "cm"), ("width", "cm"), ("depth", "cm"), ("weight", "g"))
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
@@ -29,8 +37,14 @@ def make_strings(text: str, path: str) -> dict[str, dict[str, str]]:
         raise KyvatError(f"{path}:{exc.line or ''}: {exc.message}") from None
     strings: dict[str, dict[str, str]] = {}
     for key, value in (data or {}).items():
+        where = f"{path}:{getattr(data, 'lines', {}).get(key, '')}"
         if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in LANGUAGES):
-            raise KyvatError(f"{path}: '{key}' needs a text for each of {', '.join(LANGUAGES)}")
+            raise KyvatError(f"{where}: '{key}' needs a text for each of {', '.join(LANGUAGES)}")
+        # `{vi: Bỏ qua, đến nội dung chính, en: …}` silently cuts the text at its comma in YAML.
+        extra = [str(k) for k in value if k not in LANGUAGES]
+        if extra:
+            raise KyvatError(f"{where}: '{key}' has '{extra[0]}' beside {', '.join(LANGUAGES)} "
+                             f"(a text holding a comma needs quotes: \"…\")")
         strings[str(key)] = {lang: value[lang] for lang in LANGUAGES}
     return strings
 
@@ -57,6 +71,50 @@ def make_translate(strings: dict[str, dict[str, str]], lang: str) -> Callable[..
         return text.format(**fields) if fields else text
 
     return translate
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word table of one collection: `words(key, **fields)` is the word in both languages as a
+    Text (for IIIF and records), `words.translate(lang)` the templates' t() in one language."""
+
+    strings: dict[str, dict[str, str]]
+
+    def __call__(self, key: str, **fields) -> Text:
+        return Text(*(self.translate(lang)(key, **fields) for lang in LANGUAGES))
+
+    def translate(self, lang: str) -> Callable[..., str]:
+        return make_translate(self.strings, lang)
+
+    def for_script(self, lang: str) -> dict[str, str]:
+        """The browser search script's words in `lang`, unfilled: it fills their {fields} itself."""
+        return {key: texts[lang] for key, texts in sorted(self.strings.items()) if key.startswith(SCRIPT_PREFIX)}
+
+
+def read_words(collection_root: str | Path | None) -> Words:
+    """kyvat's table, overridden key by key by the collection's own site_templates/i18n.yaml."""
+    own = [Layout.of(collection_root).templates] if collection_root else []
+    return Words(read_strings(own + [BUILTIN_TEMPLATES]))
+
+
+def make_scan_label(words: Words, kind: str, object_type: str, n: int) -> Text:
+    """The label of the `n`th scan (1-based, in display order) when the curator gave it none: a page
+    of a paged object (a letter, a diary…), an image of any other, a recording or a film."""
+    key = "scan.page" if kind == "image" and object_type in PAGED_TYPES else f"scan.{kind}"
+    return words(key, n=n)
+
+
+def to_number_text(value: float, lang: str) -> str:
+    """A measure as its language writes it: 20,5 in Vietnamese, 20.5 in English (and 1500, not 1.5e+03)."""
+    text = f"{value:.10g}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def to_dimensions_text(dimensions: Dimensions, lang: str, name: Callable[[str], str] = str) -> str:
+    """`cao 20,5 cm, rộng 15 cm`: each measure given, named by `name` (the field name by default:
+    `height 20.5 cm`) and with its unit."""
+    return ", ".join(f"{name(field)} {to_number_text(value, lang)} {unit}" for field, unit in DIMENSION_UNITS
+                     if (value := getattr(dimensions, field)) is not None)
 
 
 def to_date_text(date: Date | None, lang: str) -> str:

@@ -6,58 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import iiif_prezi3 as prezi
 
 from . import derivatives, i18n
-from .derivatives import Derivatives, ImageService
-from .errors import KyvatError
+from .derivatives import Derivatives, ImageService, make_scan_pairs
+from .i18n import Words, read_words
 from .model import ACQUISITION_METHODS, OBJECT_TYPES, PERSON_ROLES, Artifact, Collection, Date, Scan, Text
+from .urls import Urls
+from .stages import BuildContext, Stage, StageReport
 
 # A bare string is Vietnamese everywhere in kyvat; set once here so prezi3 never writes "none".
 # Every id below is passed explicitly, so prezi3's automatic ids (example.org) are never made.
 prezi.config.configs["helpers.auto_fields.AutoLang"].auto_lang = "vi"
 
-RECORD_PROFILE = "iiif/record.schema.json"  # site-relative; the profile of every seeAlso record
 THUMBNAIL_WIDTH = 200
-# The site's templates: its i18n.yaml names types, roles and fields for IIIF too, so a viewer shows
-# the words the site shows, and a collection's own i18n.yaml changes both.
-TEMPLATES = Path(__file__).parent / "site_templates"
-# Words only IIIF needs.
-WORDS = {
-    "attribution": Text("Ghi nguồn", "Attribution"),
-    "everything": Text("Tất cả hiện vật — {name}", "All objects — {name}"),
-    "person_objects": Text("Kỷ vật của {kind} {name}", "Keepsakes of {name} ({kind})"),
-    "record": Text("Hồ sơ hiện vật (JSON)", "Catalogue record (JSON)"),
-    "vi_page": Text("{what} (tiếng Việt)", "{what} (in Vietnamese)"),
-    "en_page": Text("{what} (tiếng Anh)", "{what} (in English)"),
-    "object_page": Text("Trang hiện vật", "Object page"),
-    "person_page": Text("Trang người", "Person page"),
-    "exhibition_page": Text("Trang trưng bày", "Exhibition page"),
-    "home_page": Text("Trang chủ", "Home page"),
-    "date_received": Text("Ngày tiếp nhận", "Date received"),
-}
 FORMATS = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "mp4": "video/mp4", "webm": "video/webm", "png": "image/png",
            "svg": "image/svg+xml", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
-
-
-@dataclass(frozen=True)
-class Words:
-    """The site's interface strings (i18n.yaml) as bilingual Text, plus the few only IIIF uses."""
-
-    strings: dict[str, dict[str, str]]
-
-    def __call__(self, key: str, **fields) -> Text:
-        if key in WORDS:
-            return Text(WORDS[key].vi.format(**fields), WORDS[key].en.format(**fields))
-        return Text(*(i18n.make_translate(self.strings, lang)(key, **fields) for lang in ("vi", "en")))
-
-
-def read_words(collection: Collection) -> Words:
-    """The collection's own site_templates/i18n.yaml over the built-in one."""
-    return Words(i18n.read_strings([Path(collection.root) / "site_templates", TEMPLATES]))
 
 
 def _lang(text: Text | str) -> dict[str, list[str]]:
@@ -72,27 +38,23 @@ def _pair(label: Text, value: Text | str) -> prezi.KeyValueString:
     return prezi.KeyValueString(label=_lang(label), value=_lang(value))
 
 
-def _base(collection: Collection) -> str:
-    return collection.config.base_url.rstrip("/") + "/"
+def _urls(collection: Collection) -> Urls:
+    return Urls.of(collection.config)
 
 
 def _format(path: str) -> str:
     return FORMATS.get(path.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
-def manifest_id(collection: Collection, object_id: str) -> str:
-    return f"{_base(collection)}iiif/{object_id}/manifest.json"
-
-
 def _image(collection: Collection, service: ImageService, min_width: int) -> prezi.AnnotationBody:
     """The smallest pre-made size of a scan at least `min_width` wide (level 0 serves no other
     size), with its image service."""
-    width, height = next(((w, h) for w, h in service.sizes if w >= min_width), service.sizes[-1])
-    base = _base(collection)
+    width, height = service.size(min_width)
+    urls = _urls(collection)
     return prezi.AnnotationBody(
-        id=f"{base}{service.service_path}/full/{width},{height}/0/default.jpg", type="Image", format="image/jpeg",
+        id=urls.absolute(service.size_path(min_width)), type="Image", format="image/jpeg",
         width=width, height=height,
-        service=[prezi.ServiceV3(id=base + service.service_path, type="ImageService3", profile="level0")])
+        service=[prezi.ServiceV3(id=urls.absolute(service.service_path), type="ImageService3", profile="level0")])
 
 
 def _thumbnail(collection: Collection, services: list[ImageService]) -> list[prezi.AnnotationBody] | None:
@@ -100,22 +62,22 @@ def _thumbnail(collection: Collection, services: list[ImageService]) -> list[pre
     return [_image(collection, images[0], THUMBNAIL_WIDTH)] if images else None
 
 
-def _homepages(collection: Collection, words: Words, path: str, what: str) -> list[prezi.Homepage]:
-    """The site page at `path`, in Vietnamese (at /) and in English (at /en/)."""
-    base, name = _base(collection), words(what)
-    return [prezi.Homepage(id=f"{base}{prefix}{path}", type="Text", format="text/html", language=[lang], label=_lang(
-        Text(words(f"{lang}_page", what=name.vi).vi, words(f"{lang}_page", what=name.en).en)))
-        for lang, prefix in (("vi", ""), ("en", "en/"))]
+def _homepages(collection: Collection, words: Words, key: str, what: str) -> list[prezi.Homepage]:
+    """The site page `key` in each of the site's languages."""
+    urls, name = _urls(collection), words(what)
+    return [prezi.Homepage(id=urls.canonical(key, lang), type="Text", format="text/html", language=[lang], label=_lang(
+        Text(words(f"iiif.{lang}_page", what=name.vi).vi, words(f"iiif.{lang}_page", what=name.en).en)))
+        for lang in urls.languages]
 
 
 def _provider(collection: Collection) -> list[prezi.Provider]:
-    config, base = collection.config, _base(collection)
+    config, urls = collection.config, _urls(collection)
     provider = config.provider
     name = provider.name if provider and provider.name else config.name
-    homepage = (provider.homepage if provider else "") or base
+    homepage = (provider.homepage if provider else "") or urls.absolute(urls.home())
     logo = None
     if provider and provider.logo:
-        url = provider.logo if "://" in provider.logo else base + provider.logo.lstrip("/")
+        url = provider.logo if "://" in provider.logo else urls.absolute(provider.logo.lstrip("/"))
         logo = [prezi.AnnotationBody(id=url, type="Image", format=_format(url))]
     return [prezi.Provider(id=homepage, label=_lang(name), logo=logo,
                            homepage=[prezi.Homepage(id=homepage, type="Text", format="text/html", label=_lang(name))])]
@@ -133,17 +95,8 @@ def _attribution(collection: Collection, obj: Artifact | None = None) -> Text:
     return text or (config.provider.name if config.provider else config.name)
 
 
-def _number(value: float, lang: str) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "vi" else text  # Vietnamese writes 20,5 cm
-
-
 def _dimensions(obj: Artifact, words: Words) -> Text:
-    d = obj.dimensions
-    parts = [(words(f"dimension.{key}"), value, unit) for key, value, unit in (
-        ("height", d.height, "cm"), ("width", d.width, "cm"), ("depth", d.depth, "cm"), ("weight", d.weight, "g"))
-        if value is not None]
-    return Text(*(" × ".join(f"{name.get(lang)} {_number(value, lang)} {unit}" for name, value, unit in parts)
+    return Text(*(i18n.to_dimensions_text(obj.dimensions, lang, lambda field: words(f"dimension.{field}").get(lang))
                   for lang in ("vi", "en")))
 
 
@@ -180,7 +133,7 @@ def _metadata(collection: Collection, obj: Artifact, words: Words) -> list[prezi
     if acq is not None:
         pairs.append(_pair(words("object.acquisition"), words(f"method.{acq.method}")))
         if acq.date:
-            pairs.append(_pair(words("date_received"), _date_text(acq.date)))
+            pairs.append(_pair(words("iiif.date_received"), _date_text(acq.date)))
         donor = collection.person(acq.donor) if acq.donor else None  # to_public keeps only consented donors
         if donor is not None:
             pairs.append(_pair(words("object.donor"), donor.name))
@@ -189,45 +142,54 @@ def _metadata(collection: Collection, obj: Artifact, words: Words) -> list[prezi
     return pairs
 
 
-def _transcript_page(canvas_id: str, scan: Scan, words: Words) -> prezi.AnnotationPage:
+def _annotations(urls: Urls, service: ImageService, motivation: str, body, label: Text | None = None
+                 ) -> prezi.AnnotationPage:
+    """The canvas's one annotation of `motivation`: "painting" (the scan) or "supplementing" (its transcript)."""
+    oid, n = service.object_id, service.n
+    return prezi.AnnotationPage(
+        id=urls.absolute(urls.annotation_page(oid, n, motivation)), label=_lang(label) if label else None,
+        items=[prezi.Annotation(id=urls.absolute(urls.annotation(oid, n, motivation)), motivation=motivation,
+                                target=urls.absolute(urls.canvas(oid, n)), body=body)])
+
+
+def _transcript_page(urls: Urls, service: ImageService, scan: Scan, words: Words) -> prezi.AnnotationPage:
     label = words("object.transcript_ocr" if scan.transcript_source == "ocr" else "object.transcript")
-    return prezi.AnnotationPage(id=f"{canvas_id}/supplementing", label=_lang(label), items=[prezi.Annotation(
-        id=f"{canvas_id}/supplementing/1", motivation="supplementing", target=canvas_id,
-        body=prezi.TextualBody(value=scan.transcript, format="text/plain", language="vi"))])
+    body = prezi.TextualBody(value=scan.transcript, format="text/plain", language="vi")
+    return _annotations(urls, service, "supplementing", body, label)
 
 
-def _canvas(collection: Collection, obj: Artifact, service: ImageService, words: Words) -> prezi.Canvas:
-    canvas_id = f"{_base(collection)}iiif/{obj.id}/canvas/{service.n}"
-    scan = next((s for s in obj.scans if s.file == service.file), None)
-    label = scan.label if scan is not None and scan.label else words("object.page", n=service.n)
+def _canvas(collection: Collection, obj: Artifact, scan: Scan, service: ImageService, words: Words) -> prezi.Canvas:
+    urls = _urls(collection)
+    canvas_id = urls.absolute(urls.canvas(obj.id, service.n))
+    label = scan.label  # records.py labels every scan (i18n.make_scan_label)
     if service.kind == "image":
         body = _image(collection, service, service.width)
         size = {"width": service.width, "height": service.height}
     else:
         kind = "Sound" if service.kind == "audio" else "Video"
-        body = prezi.AnnotationBody(id=_base(collection) + service.media_path, type=kind,
+        body = prezi.AnnotationBody(id=urls.absolute(service.media_path), type=kind,
                                     format=_format(service.media_path), duration=service.duration)
         size = {"duration": service.duration}
         if service.kind == "video" and service.width and service.height:
             size.update(width=service.width, height=service.height)
             body.width, body.height = service.width, service.height
-    painting = prezi.AnnotationPage(id=f"{canvas_id}/painting", items=[prezi.Annotation(
-        id=f"{canvas_id}/painting/1", motivation="painting", target=canvas_id, body=body)])
-    transcripts = [_transcript_page(canvas_id, scan, words)] if scan is not None and scan.transcript else None
+    painting = _annotations(urls, service, "painting", body)
+    transcripts = [_transcript_page(urls, service, scan, words)] if scan.transcript else None
     return prezi.Canvas(id=canvas_id, label=_lang(label), items=[painting], annotations=transcripts,
                         thumbnail=_thumbnail(collection, [service]), **size)
 
 
 def _memberships(collection: Collection, obj: Artifact, words: Words) -> list[prezi.Class]:
     """The collections a manifest is part of: everything, its exhibitions, its people."""
-    base = _base(collection)
-    refs = [prezi.Class(id=f"{base}iiif/collection.json", type="Collection",
+    urls = _urls(collection)
+    refs = [prezi.Class(id=urls.absolute(urls.collection()), type="Collection",
                         label=_lang(_everything(collection, words)))]
-    refs += [prezi.Class(id=f"{base}iiif/exhibitions/{e.slug}.json", type="Collection", label=_lang(e.title))
-             for e in collection.exhibitions if obj.id in e.objects]
+    refs += [prezi.Class(id=urls.absolute(urls.exhibition_collection(e.slug)), type="Collection", label=_lang(e.title))
+             for e in collection.exhibitions_of(obj.id)]
     linked = {link.person for link in obj.people} | {obj.acquisition.donor if obj.acquisition else None}
-    refs += [prezi.Class(id=f"{base}iiif/people/{p.id}.json", type="Collection", label=_lang(p.name))
-             for p in collection.people if p.id in linked]
+    # sorted by id: the order of collection.people, so manifests list people as they always have
+    refs += [prezi.Class(id=urls.absolute(urls.person_collection(p.id)), type="Collection", label=_lang(p.name))
+             for p in map(collection.person, sorted(i for i in linked if i)) if p is not None]
     return refs
 
 
@@ -243,38 +205,39 @@ def _dump(resource) -> dict:
 
 def make_manifest(collection: Collection, obj: Artifact, services: list[ImageService], words: Words) -> dict:
     """The manifest of one public object, given its published image services."""
-    base = _base(collection)
+    urls = _urls(collection)
     services = sorted(services, key=lambda s: s.n)
-    canvases = [_canvas(collection, obj, s, words) for s in services]
+    canvases = [_canvas(collection, obj, scan, s, words) for scan, s in make_scan_pairs(obj, services)]
     manifest = prezi.Manifest(
-        id=manifest_id(collection, obj.id), label=_lang(obj.title),
+        id=urls.absolute(urls.manifest(obj.id)), label=_lang(obj.title),
         summary=_lang(obj.description) if obj.description else None, metadata=_metadata(collection, obj, words),
-        requiredStatement=_pair(words("attribution"), _attribution(collection, obj)),
+        requiredStatement=_pair(words("iiif.attribution"), _attribution(collection, obj)),
         rights=_rights(collection, obj), provider=_provider(collection),
-        homepage=_homepages(collection, words, f"objects/{obj.id}/", "object_page"),
+        homepage=_homepages(collection, words, urls.object(obj.id), "iiif.object_page"),
         thumbnail=_thumbnail(collection, services), navDate=_nav_date(obj),
         behavior=["paged"] if obj.paged and len(canvases) > 1 else None,
-        seeAlso=[prezi.LinkedResource(id=f"{base}iiif/{obj.id}/record.json", type="Dataset",
-                                      format="application/json", profile=base + RECORD_PROFILE,
-                                      label=_lang(words("record")))],
+        seeAlso=[prezi.LinkedResource(id=urls.absolute(urls.record(obj.id)), type="Dataset",
+                                      format="application/json", profile=urls.absolute(urls.record_schema()),
+                                      label=_lang(words("iiif.record")))],
         partOf=_memberships(collection, obj, words), items=canvases)
     return _dump(manifest)
 
 
 def _everything(collection: Collection, words: Words) -> Text:
     name = collection.config.name
-    return Text(words("everything", name=name.get("vi")).vi, words("everything", name=name.get("en")).en)
+    return Text(words("iiif.everything", name=name.get("vi")).vi, words("iiif.everything", name=name.get("en")).en)
 
 
 def make_collection(collection: Collection, images: Derivatives, words: Words, *, path: str, label: Text,
                     objects: list[Artifact], summary: Text, page: str, page_name: str) -> dict:
     """A IIIF Collection at site-relative `path` listing the manifests of `objects` in order; `page`
-    is its site page (site-relative), `page_name` the WORDS key naming that page."""
+    is its site page (site-relative), `page_name` the i18n.yaml key naming that page."""
+    urls = _urls(collection)
     resource = prezi.Collection(
-        id=_base(collection) + path, label=_lang(label), summary=_lang(summary) if summary else None,
-        requiredStatement=_pair(words("attribution"), _attribution(collection)), rights=_rights(collection),
+        id=urls.absolute(path), label=_lang(label), summary=_lang(summary) if summary else None,
+        requiredStatement=_pair(words("iiif.attribution"), _attribution(collection)), rights=_rights(collection),
         provider=_provider(collection), homepage=_homepages(collection, words, page, page_name),
-        items=[prezi.ManifestRef(id=manifest_id(collection, o.id), type="Manifest", label=_lang(o.title),
+        items=[prezi.ManifestRef(id=urls.absolute(urls.manifest(o.id)), type="Manifest", label=_lang(o.title),
                                  thumbnail=_thumbnail(collection, images.of(o.id))) for o in objects])
     return _dump(resource)
 
@@ -286,12 +249,12 @@ def _date(date: Date | None) -> dict | None:
 def make_record(collection: Collection, obj: Artifact, services: list[ImageService], manifest: bool = True) -> dict:
     """The object's public fields as plain JSON (the manifest's seeAlso), shaped by make_record_schema;
     `manifest` is null for an object that has none (nothing to show)."""
-    base, d, acq = _base(collection), obj.dimensions, obj.acquisition
+    urls, d, acq = _urls(collection), obj.dimensions, obj.acquisition
     donor = collection.person(acq.donor) if acq is not None and acq.donor else None
-    numbers = {s.file: s.n for s in services}
     return {
-        "id": obj.id, "profile": base + RECORD_PROFILE, "manifest": manifest_id(collection, obj.id) if manifest else None,
-        "homepage": {"vi": f"{base}objects/{obj.id}/", "en": f"{base}en/objects/{obj.id}/"},
+        "id": obj.id, "profile": urls.absolute(urls.record_schema()),
+        "manifest": urls.absolute(urls.manifest(obj.id)) if manifest else None,
+        "homepage": {lang: urls.canonical(urls.object(obj.id), lang) for lang in urls.languages},
         "title": obj.title.as_dict(), "object_type": obj.object_type, "description": obj.description.as_dict(),
         "history": obj.history.as_dict(), "count": obj.count, "materials": obj.materials.as_dict(),
         "dimensions": {k: v for k, v in (("height", d.height), ("width", d.width), ("depth", d.depth),
@@ -304,15 +267,14 @@ def make_record(collection: Collection, obj: Artifact, services: list[ImageServi
             "method": acq.method, "date": _date(acq.date), "original_held_by": acq.original_held_by.as_dict(),
             "donor": {"id": donor.id, "name": donor.name} if donor else None},
         "rights": {"uri": _rights(collection, obj), "attribution": _attribution(collection, obj).as_dict()},
-        "scans": [{"n": numbers[s.file], "kind": s.kind, "label": s.label.as_dict(), "transcript": s.transcript,
-                   "transcript_source": s.transcript_source,
-                   "canvas": f"{base}iiif/{obj.id}/canvas/{numbers[s.file]}"}
-                  for s in obj.scans if s.file in numbers],
+        "scans": [{"n": service.n, "kind": s.kind, "label": s.label.as_dict(), "transcript": s.transcript,
+                   "transcript_source": s.transcript_source, "canvas": urls.absolute(urls.canvas(obj.id, service.n))}
+                  for s, service in make_scan_pairs(obj, services)],
     }
 
 
 def make_record_schema(collection: Collection) -> dict:
-    """The JSON Schema RECORD_PROFILE names, so an archive can check what it harvests; it admits
+    """The JSON Schema every record.json names as its profile, so an archive can check what it harvests; it admits
     no field beyond the public ones."""
     string = {"type": "string"}
     lang = {"type": "object", "properties": {"vi": string, "en": string}, "additionalProperties": False}
@@ -324,7 +286,7 @@ def make_record_schema(collection: Collection) -> dict:
                 "required": list(properties if required is None else required), "additionalProperties": False}
 
     return {
-        "$schema": "http://json-schema.org/draft-07/schema#", "$id": _base(collection) + RECORD_PROFILE,
+        "$schema": "http://json-schema.org/draft-07/schema#", "$id": _urls(collection).absolute(Urls.record_schema()),
         "title": "kyvat public object record",
         "description": "The public fields of one catalogue object; private values never appear here.",
         **obj({
@@ -348,33 +310,34 @@ def make_record_schema(collection: Collection) -> dict:
 
 def make_documents(collection: Collection, images: Derivatives, words: Words) -> dict[str, dict]:
     """Every IIIF document of the public collection, keyed by its path inside the site's iiif/ folder."""
-    docs: dict[str, dict] = {"record.schema.json": make_record_schema(collection)}
+    inside = Urls.inside_iiif
+    docs: dict[str, dict] = {inside(Urls.record_schema()): make_record_schema(collection)}
     # A Manifest must hold at least one Canvas (Presentation 3.0, `items`): an object with nothing to
     # show (no scans yet, or no consent to publish its images) has its record.json and no manifest.
     shown = {obj.id for obj in collection.objects if images.of(obj.id)}
     for obj in collection.objects:
         services = images.of(obj.id)
         if obj.id in shown:
-            docs[f"{obj.id}/manifest.json"] = make_manifest(collection, obj, services, words)
-        docs[f"{obj.id}/record.json"] = make_record(collection, obj, services, manifest=obj.id in shown)
-    docs["collection.json"] = make_collection(
-        collection, images, words, path="iiif/collection.json", label=_everything(collection, words),
-        objects=[o for o in collection.objects if o.id in shown], summary=collection.config.description, page="",
-        page_name="home_page")
+            docs[inside(Urls.manifest(obj.id))] = make_manifest(collection, obj, services, words)
+        docs[inside(Urls.record(obj.id))] = make_record(collection, obj, services, manifest=obj.id in shown)
+    docs[inside(Urls.collection())] = make_collection(
+        collection, images, words, path=Urls.collection(), label=_everything(collection, words),
+        objects=[o for o in collection.objects if o.id in shown], summary=collection.config.description,
+        page=Urls.home(), page_name="iiif.home_page")
     for e in collection.exhibitions:
-        docs[f"exhibitions/{e.slug}.json"] = make_collection(
-            collection, images, words, path=f"iiif/exhibitions/{e.slug}.json", label=e.title,
+        docs[inside(Urls.exhibition_collection(e.slug))] = make_collection(
+            collection, images, words, path=Urls.exhibition_collection(e.slug), label=e.title,
             objects=[o for o in map(collection.object, e.objects) if o is not None and o.id in shown],
-            summary=e.summary, page=f"exhibitions/{e.slug}/", page_name="exhibition_page")
+            summary=e.summary, page=Urls.exhibition(e.slug), page_name="iiif.exhibition_page")
     for person in collection.people:
         objects = [o for o in collection.objects_of(person.id) if o.id in shown]
         if objects:
             kind = words(f"kind.{person.kind}")
-            summary = Text(words("person_objects", kind=kind.vi.lower(), name=person.name).vi,
-                           words("person_objects", kind=kind.en.lower(), name=person.name).en)
-            docs[f"people/{person.id}.json"] = make_collection(
-                collection, images, words, path=f"iiif/people/{person.id}.json", label=Text(person.name, person.name),
-                objects=objects, summary=summary, page=f"people/{person.id}/", page_name="person_page")
+            summary = Text(words("iiif.person_objects", kind=kind.vi.lower(), name=person.name).vi,
+                           words("iiif.person_objects", kind=kind.en.lower(), name=person.name).en)
+            docs[inside(Urls.person_collection(person.id))] = make_collection(
+                collection, images, words, path=Urls.person_collection(person.id), label=Text(person.name, person.name),
+                objects=objects, summary=summary, page=Urls.person(person.id), page_name="iiif.person_page")
     return docs
 
 
@@ -384,8 +347,8 @@ def to_json(document: dict) -> bytes:
 
 
 # The files kyvat writes in an iiif folder; anything else there (a README, image services) is left alone.
-_OWN_FILES = ("*/manifest.json", "*/record.json", "collection.json", "record.schema.json",
-              "exhibitions/*.json", "people/*.json")
+_OWN_FILES = tuple(map(Urls.inside_iiif, (Urls.manifest("*"), Urls.record("*"), Urls.collection(), Urls.record_schema(),
+                                           Urls.exhibition_collection("*"), Urls.person_collection("*"))))
 
 
 def write_documents(documents: dict[str, dict], folder: Path) -> int:
@@ -411,17 +374,26 @@ def write_documents(documents: dict[str, dict], folder: Path) -> int:
     return written
 
 
-def write_presentation(collection: Collection, out: Path) -> Derivatives:
-    """`kyvat iiif`: the Presentation documents of the public `collection` into `out`, sized from the
-    masters; returns the services, whose problems name the masters left out."""
-    root, target = Path(collection.root).resolve(), Path(out).resolve()
-    if target == root or root in target.parents:
-        raise KyvatError(f"the output folder {out} is inside the collection; choose a folder outside it")
-    images = derivatives.read_services(collection)
-    write_documents(make_documents(collection, images, read_words(collection)), Path(out))
-    return images
-
-
 def write_iiif(collection: Collection, site_dir: Path, images: Derivatives) -> int:
     """Write the Presentation documents into site_dir/iiif, beside the image services."""
-    return write_documents(make_documents(collection, images, read_words(collection)), Path(site_dir) / "iiif")
+    return write_documents(make_documents(collection, images, read_words(collection.root)), Path(site_dir) / Urls.iiif())
+
+
+class IIIFStage(Stage):
+    """The Presentation documents, beside the image services in the site's iiif/ folder."""
+
+    name = "iiif"
+    outputs = tuple(Urls.iiif() + pattern for pattern in _OWN_FILES)
+
+    def run(self, context: BuildContext) -> StageReport:
+        images = derivatives.published(context)
+        documents = make_documents(context.public, images, context.words)
+        written = write_documents(documents, context.path(Urls.iiif()))
+        counts = {"manifests": sum(path.endswith("/manifest.json") for path in documents), "iiif_written": written}
+        if "derivatives" not in context.report.stages:  # sized from the masters: their problems are ours
+            return StageReport(self.name, counts={**counts, "canvases": len(images.services)},
+                               problems=list(images.problems))
+        return StageReport(self.name, counts=counts)
+
+
+STAGE = IIIFStage()

@@ -20,6 +20,10 @@ EXHIBITIONS_DIR = "exhibitions"
 PAGES_DIR = "pages"
 ASSETS_DIR = "assets"
 TEMPLATES_DIR = "site_templates"  # a collection's own template overrides
+# kyvat's own templates and word table (i18n.yaml), packaged in the wheel; TEMPLATES_DIR overrides them.
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent / TEMPLATES_DIR
+# The commented records `kyvat init` and `kyvat new` write (Jinja2 templates, packaged in the wheel).
+SCAFFOLDS = Path(__file__).resolve().parent / "scaffolds"
 SCANS_DIR = "scans"
 TRANSCRIPTS_DIR = "transcripts"
 TRANSCRIPT_SUFFIX = ".txt"

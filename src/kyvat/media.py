@@ -19,6 +19,7 @@ import exifread
 import mutagen
 from PIL import Image, UnidentifiedImageError
 
+from . import layout
 from .errors import MediaError
 from .model import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, Collection
 from .yamlfile import YamlSyntaxError, make_yaml
@@ -279,7 +280,7 @@ def read_fixity(root: Path) -> FixityReport:
             if name not in listed:
                 listed[name] = ""
         for name, expected in listed.items():
-            rel = f"objects/{folder.name}/scans/{name}"
+            rel = layout.scan_rel(folder.name, name)
             path = folder / "scans" / name
             if not path.is_file():
                 report.results.append(FixityResult(rel, "missing", expected))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping
 
 LANGUAGES = ("vi", "en")
@@ -300,16 +301,55 @@ class Collection:
     pages: tuple[Page, ...] = ()  # sorted by (order, slug)
     unreadable: tuple[str, ...] = ()  # ids of objects and people whose file could not be read (reported)
 
+    # Every stage asks these for every record, so each answer comes from an index made on the first
+    # question. The indexes live in the instance's own __dict__ (cached_property): `replace` makes a
+    # new Collection that indexes its own records, so no copy ever answers from another's.
+
     def object(self, object_id: str) -> Artifact | None:
-        return next((o for o in self.objects if o.id == object_id), None)
+        return self._objects_by_id.get(object_id)
 
     def person(self, person_id: str) -> Person | None:
-        return next((p for p in self.people if p.id == person_id), None)
+        return self._people_by_id.get(person_id)
 
     def objects_of(self, person_id: str) -> tuple[Artifact, ...]:
-        """Objects that name this person in `people` or as donor."""
-        return tuple(
-            o for o in self.objects
-            if any(link.person == person_id for link in o.people)
-            or (o.acquisition is not None and o.acquisition.donor == person_id)
-        )
+        """Objects that name this person in `people` or as donor, in collection order."""
+        return self._objects_by_person.get(person_id, ())
+
+    def exhibitions_of(self, object_id: str) -> tuple[Exhibition, ...]:
+        """Exhibitions that list this object, in collection order."""
+        return self._exhibitions_by_object.get(object_id, ())
+
+    @cached_property
+    def _objects_by_id(self) -> dict[str, Artifact]:
+        # A duplicated id (which validate reports) answers with its first record, as a scan would.
+        return _first_by_id(self.objects)
+
+    @cached_property
+    def _people_by_id(self) -> dict[str, Person]:
+        return _first_by_id(self.people)
+
+    @cached_property
+    def _objects_by_person(self) -> dict[str, tuple[Artifact, ...]]:
+        found: dict[str, list[Artifact]] = {}
+        for obj in self.objects:
+            ids = [link.person for link in obj.people]
+            if obj.acquisition is not None and obj.acquisition.donor:
+                ids.append(obj.acquisition.donor)
+            for person_id in dict.fromkeys(ids):
+                found.setdefault(person_id, []).append(obj)
+        return {person_id: tuple(objects) for person_id, objects in found.items()}
+
+    @cached_property
+    def _exhibitions_by_object(self) -> dict[str, tuple[Exhibition, ...]]:
+        found: dict[str, list[Exhibition]] = {}
+        for exhibition in self.exhibitions:
+            for object_id in dict.fromkeys(exhibition.objects):
+                found.setdefault(object_id, []).append(exhibition)
+        return {object_id: tuple(exhibitions) for object_id, exhibitions in found.items()}
+
+
+def _first_by_id(records: tuple[Any, ...]) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    for record in records:
+        index.setdefault(record.id, record)
+    return index

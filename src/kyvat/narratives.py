@@ -4,6 +4,8 @@ in an optional `{slug}.en.md` beside it.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,51 @@ from .yamlfile import LineDict, YamlSyntaxError, make_front_matter
 
 EXHIBITION_KEYS = ("title", "summary", "objects", "order", "featured")
 PAGE_KEYS = ("title", "order")
+# `{{object ID}}` alone on its line embeds an object in an exhibition. Only spaces and tabs may
+# surround it: a `\s` there would reach into the blank line before and name the wrong line.
+_EMBED = re.compile(r"^[ \t]*\{\{\s*object\s+([^\s}]+)\s*\}\}[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Embed:
+    """One `{{object ID}}` line of a Markdown body."""
+
+    object_id: str
+    line: int  # 1-based, counted from `first_line` given to make_embeds
+    start: int  # offsets of the whole line in the body, for cutting it out
+    end: int
+
+
+def make_embeds(body: str, first_line: int = 1) -> list[Embed]:
+    """The object embeds of `body` in order; `first_line` is the line of the body's first character
+    in its file, so each embed's line is its own line there."""
+    return [Embed(m[1], first_line + body.count("\n", 0, m.start()), m.start(), m.end())
+            for m in _EMBED.finditer(body)]
+
+
+def make_exhibition_embeds(exhibition: Exhibition) -> list[tuple[str, Embed]]:
+    """Every embed of an exhibition with the file it is written in: `{slug}.md`, then `{slug}.en.md`."""
+    src, en_path = exhibition.source, _english_file(exhibition.source.path)
+    return ([(src.path, e) for e in make_embeds(exhibition.body.vi, src.line("body") or 1)]
+            + [(en_path, e) for e in make_embeds(exhibition.body.en, src.lines.get(_EN_BODY, 1))])
+
+
+def to_prose(body: str) -> str:
+    """`body` without its embed lines, which say nothing a visitor would search for."""
+    parts, position = [], 0
+    for embed in make_embeds(body):
+        parts.append(body[position:embed.start])
+        position = embed.end
+    return "".join(parts) + body[position:]
+
+
+# The line of the English body, in `{slug}.en.md` (not in the Source's own file).
+_EN_BODY = "body@en"
+
+
+def _english_file(path: str) -> str:
+    """`{slug}.en.md` beside `{slug}.md`."""
+    return path.removesuffix(".md") + ".en.md"
 
 
 def _read_markdown(root: Path, path: Path, keys: tuple[str, ...], problems: list[Problem]):
@@ -38,18 +85,24 @@ def _read_narrative(root: Path, path: Path, keys: tuple[str, ...], problems: lis
     if vi is None:
         return None
     r, doc = vi
-    body = doc.body
-    r.lines["body"] = doc.body_line + body[: len(body) - len(body.lstrip())].count("\n")
-    en_path = path.with_name(path.stem + ".en.md")
+    r.lines["body"] = _first_line(doc)
+    en_path = path.with_name(_english_file(path.name))
     en_body, en_meta = "", LineDict()
     if en_path.is_file():
         en = _read_markdown(root, en_path, ("title", "summary"), problems)
         if en is not None:
             en_body, en_meta = en[1].body.strip(), en[1].meta
+            r.lines[_EN_BODY] = _first_line(en[1])
     for key in ("title",):
         if key not in doc.meta:
             r.problem(key, "a value (required)", "no such key", 1)
     return r, doc.meta, Text(vi=doc.body.strip(), en=en_body), en_meta
+
+
+def _first_line(doc) -> int:
+    """The line of the body's first non-blank character: bodies are kept stripped."""
+    body = doc.body
+    return doc.body_line + body[: len(body) - len(body.lstrip())].count("\n")
 
 
 def _merged_text(r: FieldReader, meta: Any, en_meta: Any, key: str) -> Text:

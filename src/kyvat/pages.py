@@ -1,29 +1,24 @@
 """Which pages the site has and what each one shows: pure functions from the public collection
 and its image services to page specs that site.py renders with the templates.
 
-Routes are language-independent keys ("objects/AB-2026-0001/"); Vietnamese pages live at the key,
+Routes are language-independent keys from the URL map (urls.py); Vietnamese pages live at the key,
 English ones under en/. Nothing here touches the disk or knows Jinja2.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from .derivatives import Derivatives, ImageService
 from .errors import KyvatError
 from .model import ACQUISITION_METHODS, OBJECT_TYPES, PERSON_KINDS, Artifact, Collection, Person
+from .narratives import make_embeds
+from .urls import Urls
 from .vietnamese import fold
 
-LANG_PREFIX = {"vi": "", "en": "en/"}
 NEWEST = 6  # accessions shown on the home page
-# First-level folders the site itself uses: a free page may not take one of these slugs.
-RESERVED = frozenset({"objects", "people", "exhibitions", "donors", "search", "static", "assets", "iiif",
-                      "en", "vi", "pagefind", "404.html", "sitemap.xml", "robots.txt", "index.html"})
-_EMBED = re.compile(r"^[ \t]*\{\{\s*object\s+([^\s}]+)\s*\}\}[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -39,7 +34,7 @@ class PageSpec:
     @property
     def path(self) -> str:
         """The file in the site folder: folders get an index.html, so links work from a USB stick."""
-        return LANG_PREFIX[self.lang] + (self.key if self.key.endswith(".html") else self.key + "index.html")
+        return Urls.file(Urls.in_lang(self.key, self.lang))
 
 
 @dataclass(frozen=True)
@@ -53,11 +48,12 @@ class ScanView:
 
     @property
     def anchor(self) -> str:
-        return f"p{self.service.n}"
+        return Urls.scan_anchor(self.service.n)
 
     def srcset(self) -> list[tuple[str, int]]:
         """Every pre-made size as (site path, width), for an <img srcset>."""
-        return [(f"{self.service.service_path}/full/{w},{h}/0/default.jpg", w) for w, h in self.service.sizes]
+        service = self.service
+        return [(Urls.image_size(service.object_id, service.n, w, h), w) for w, h in service.sizes]
 
 
 def name_key(name: str) -> tuple[str, str]:
@@ -81,10 +77,7 @@ def make_scan_views(obj: Artifact, images: Derivatives) -> tuple[list[ScanView],
     """The object's published images and its audio/video, each beside its scan's label and
     transcript. A scan the derivatives stage could not read has no service and is left out."""
     pictures, media = [], []
-    for service in images.of(obj.id):
-        scan = obj.scans[service.n - 1] if 0 < service.n <= len(obj.scans) else None
-        if scan is None:
-            continue
+    for scan, service in images.scans_of(obj):
         view = ScanView(service, scan.label, scan.transcript.strip(), scan.transcript_source == "ocr")
         (pictures if service.kind == "image" else media).append(view)
     return pictures, media
@@ -96,14 +89,14 @@ def make_segments(body: str, collection: Collection) -> tuple[list[tuple[str, An
     segments: list[tuple[str, Any]] = []
     embedded: set[str] = set()
     position = 0
-    for match in _EMBED.finditer(body):
-        if body[position:match.start()].strip():
-            segments.append(("markdown", body[position:match.start()]))
-        obj = collection.object(match[1])
+    for embed in make_embeds(body):
+        if body[position:embed.start].strip():
+            segments.append(("markdown", body[position:embed.start]))
+        obj = collection.object(embed.object_id)
         if obj is not None:
             segments.append(("object", obj))
             embedded.add(obj.id)
-        position = match.end()
+        position = embed.end
     if body[position:].strip():
         segments.append(("markdown", body[position:]))
     return segments, embedded
@@ -182,8 +175,9 @@ def make_person_jsonld(person: Person, url: str, lang: str) -> dict:
 
 def make_pages(collection: Collection, images: Derivatives) -> list[PageSpec]:
     """Every HTML page of the site, Vietnamese first, then English."""
+    urls = Urls.of(collection.config)
     for page in collection.pages:
-        if page.slug in RESERVED:
+        if page.slug in urls.reserved():
             raise KyvatError(f"{page.source.path}: the page name '{page.slug}' is used by the site itself; "
                              f"rename the file")
     facets = make_facets(collection)
@@ -201,28 +195,28 @@ def make_pages(collection: Collection, images: Derivatives) -> list[PageSpec]:
         def spec(key: str, templates: tuple[str, ...], in_sitemap: bool = True, lang: str = lang, **context) -> None:
             specs.append(PageSpec(key, lang, templates, {**shared, **context}, in_sitemap))
 
-        spec("", ("home.html",), newest=newest, featured=featured, martyrs=martyrs)
-        spec("objects/", ("objects.html",), facets=facets)
+        spec(urls.home(), ("home.html",), newest=newest, featured=featured, martyrs=martyrs)
+        spec(urls.objects(), ("objects.html",), facets=facets)
         for obj in collection.objects:
             pictures, media = views[obj.id]
-            spec(f"objects/{obj.id}/", (f"object-{obj.id}.html", "object.html"), obj=obj, pictures=pictures,
-                 media=media, exhibitions=[e for e in collection.exhibitions if obj.id in e.objects])
-        spec("people/", ("people.html",), martyrs=martyrs, others=others)
+            spec(urls.object(obj.id), (f"object-{obj.id}.html", "object.html"), obj=obj, pictures=pictures,
+                 media=media, exhibitions=list(collection.exhibitions_of(obj.id)))
+        spec(urls.people(), ("people.html",), martyrs=martyrs, others=others)
         for person in collection.people:
-            spec(f"people/{person.id}/", (f"person-{person.id}.html", "person.html"), person=person,
+            spec(urls.person(person.id), (f"person-{person.id}.html", "person.html"), person=person,
                  objects=collection.objects_of(person.id))
-        spec("exhibitions/", ("exhibitions.html",))
+        spec(urls.exhibitions(), ("exhibitions.html",))
         for exhibition in collection.exhibitions:
             segments, embedded = make_segments(exhibition.body.get(lang), collection)
-            spec(f"exhibitions/{exhibition.slug}/", (f"exhibition-{exhibition.slug}.html", "exhibition.html"),
+            spec(urls.exhibition(exhibition.slug), (f"exhibition-{exhibition.slug}.html", "exhibition.html"),
                  exhibition=exhibition, segments=segments,
                  more=[collection.object(i) for i in exhibition.objects if i not in embedded])
-        spec("donors/", ("donors.html",), donors=donors)
+        spec(urls.donors(), ("donors.html",), donors=donors)
         for page in collection.pages:
-            spec(f"{page.slug}/", (f"page-{page.slug}.html", "page.html"), page=page)
-        spec("search/", ("search.html",), in_sitemap=False)
-    specs.append(PageSpec("404.html", collection.config.languages[0], ("404.html",),
-                          {**shared, "base_path": urlsplit(collection.config.base_url).path or "/"},
+            spec(urls.page(page.slug), (f"page-{page.slug}.html", "page.html"), page=page)
+        spec(urls.search(), ("search.html",), in_sitemap=False)
+    specs.append(PageSpec(urls.not_found(), collection.config.languages[0], ("404.html",),
+                          {**shared, "base_path": urls.root_path},
                           in_sitemap=False))
     return specs
 

@@ -10,15 +10,16 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from . import narratives
-from .errors import Problem
+from . import i18n, narratives
+from .errors import KyvatError, Problem
 from .fields import FieldReader, describe, read_text_file, read_yaml_file, rel_path
 from .model import (
-    ACQUISITION_METHODS, CONDITION_GRADES, OBJECT_TYPES, PAGED_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
+    ACQUISITION_METHODS, CONDITION_GRADES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
     Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Death,
     Dimensions, Person, PersonLink, Provider, Relationship, Rights, Scan,
     Source, Text,
 )
+from .layout import TEMPLATES_DIR
 from .yamlfile import LineDict
 
 CONFIG_FILE = "kyvat.yaml"
@@ -136,10 +137,12 @@ def _acquisition(r: FieldReader, value: Any, line: int | None) -> Acquisition | 
     return acquisition
 
 
-def _condition_check(r: FieldReader, value: Any, field: str, line: int | None) -> ConditionCheck | None:
-    data = r.mapping(value, field, line, ("grade", "note", "checked"), ("grade",))
-    if data is None:
-        return None
+CHECK_KEYS = ("grade", "note", "checked")
+
+
+def _check_values(r: FieldReader, data: Any, field: str, line: int | None) -> ConditionCheck:
+    """The values of a map `r.mapping` has already checked (each map is checked once, so each
+    mistake is named once)."""
     return ConditionCheck(
         grade=r.choice(data.get("grade"), f"{field}.grade", r.line_of(data, "grade", line), CONDITION_GRADES),
         note=r.text(data.get("note"), f"{field}.note", r.line_of(data, "note", line)),
@@ -147,14 +150,18 @@ def _condition_check(r: FieldReader, value: Any, field: str, line: int | None) -
     )
 
 
+def _condition_check(r: FieldReader, value: Any, field: str, line: int | None) -> ConditionCheck | None:
+    data = r.mapping(value, field, line, CHECK_KEYS, ("grade",))
+    return None if data is None else _check_values(r, data, field, line)
+
+
 def _condition(r: FieldReader, value: Any, line: int | None) -> Condition | None:
     if value is None:
         return None
-    data = r.mapping(value, "condition", line, ("grade", "note", "checked", "history"), ("grade",))
-    current = _condition_check(r, {k: v for k, v in data.items() if k != "history"} if data else value,
-                               "condition", line) if data is not None else None
-    if current is None:
+    data = r.mapping(value, "condition", line, CHECK_KEYS + ("history",), ("grade",))
+    if data is None:
         return None
+    current = _check_values(r, data, "condition", line)
     history = r.each(data, "history", "condition.history", lambda v, f, ln: _condition_check(r, v, f, ln))
     return Condition(current.grade, current.note, current.checked, history)
 
@@ -188,17 +195,8 @@ def _scan_entry(r: FieldReader, value: Any, field: str, line: int | None) -> Sca
                 line=r.line_of(data, "file", line))
 
 
-def _default_label(kind: str, object_type: str, n: int) -> Text:
-    if kind == "audio":
-        return Text(vi=f"Bản ghi âm {n}", en=f"Recording {n}")
-    if kind == "video":
-        return Text(vi=f"Đoạn phim {n}", en=f"Film {n}")
-    if object_type in PAGED_TYPES:
-        return Text(vi=f"Trang {n}", en=f"Page {n}")
-    return Text(vi=f"Ảnh {n}", en=f"Image {n}")
-
-
-def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object_type: str) -> tuple[Scan, ...]:
+def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object_type: str,
+           words: i18n.Words) -> tuple[Scan, ...]:
     scan_dir = folder / "scans"
     on_disk = sorted(p.name for p in scan_dir.iterdir() if not p.name.startswith(".")) if scan_dir.is_dir() else []
     listed = r.each(data, "scans", "scans", lambda v, f, ln: _scan_entry(r, v, f, ln))
@@ -206,7 +204,7 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
     source = r.string(data.get("transcription"), "transcription", r.line_of(data, "transcription")) or "manual"
     if source not in ("manual", "ocr"):
         r.problem("transcription", "manual or ocr", describe(source), r.line_of(data, "transcription"))
-    out = []
+    out, listed_at = [], {}
     for index, scan in enumerate(scans):
         name = scan.file
         if "/" in name or "\\" in name or name in ("", ".", ".."):
@@ -219,18 +217,26 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
             r.problem(f"scans[{index}].file", f"a file in {rel_folder}/scans/", f"'{name}' is not there",
                       scan.line, hint=f"did you mean '{close[0]}'?" if close else "", scope="scan")
             continue
+        if name in listed_at:  # the site and IIIF find a scan's service by its file name
+            r.problem(f"scans[{index}].file", "each file listed once", f"'{name}', already scans[{listed_at[name]}]",
+                      scan.line, scope="scan")
+            continue
+        listed_at[name] = index
         transcript_path = folder / "transcripts" / (name.rsplit(".", 1)[0] + ".txt")
         transcript = ""
         if transcript_path.is_file():
             transcript = read_text_file(transcript_path, f"{rel_folder}/transcripts/{transcript_path.name}",
                                     r.problems) or ""
-        label = scan.label or _default_label(Scan(file=name).kind, object_type, index + 1)
+        # Named here, once, so the site, IIIF, the search indexes and `kyvat show` call it the same.
+        label = scan.label or i18n.make_scan_label(words, Scan(file=name).kind, object_type, index + 1)
         out.append(Scan(file=name, label=label, sha256=scan.sha256, transcript=transcript.strip(),
                         transcript_source=source if transcript.strip() else "", line=scan.line))
     return tuple(out)
 
 
-def read_object(root: Path, folder: Path, config: Config, problems: list[Problem]) -> Artifact | None:
+def read_object(root: Path, folder: Path, config: Config, problems: list[Problem],
+                words: i18n.Words) -> Artifact | None:
+    """One object; `words` (the collection's word table) names the scans the curator did not."""
     path = folder / RECORD_FILE
     rel = rel_path(root, path)
     if not path.is_file():
@@ -256,7 +262,7 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
         loc = r.mapping(data["location"], "location", ln("location"), ("room", "case", "store", "shelf", "box"))
         location = dict(loc or {})
     acquisition = _acquisition(r, data["acquisition"], ln("acquisition")) if data.get("acquisition") else None
-    scans = _scans(r, data, folder, rel_path(root, folder), str(data.get("object_type")))
+    scans = _scans(r, data, folder, rel_path(root, folder), str(data.get("object_type")), words)
     return Artifact(
         id=object_id,
         title=r.text(data.get("title"), "title", ln("title")),
@@ -341,6 +347,17 @@ def read_person(root: Path, path: Path, config: Config, problems: list[Problem])
     )
 
 
+def _read_words(root: Path, problems: list[Problem]) -> i18n.Words:
+    """The collection's word table; a broken site_templates/i18n.yaml is a problem like any record's,
+    and kyvat's own words name the scans meanwhile."""
+    try:
+        return i18n.read_words(root)
+    except KyvatError as exc:
+        problems.append(Problem(f"{TEMPLATES_DIR}/{i18n.STRINGS_FILE}", "", "a word table like kyvat's i18n.yaml",
+                                str(exc)))
+        return i18n.read_words(None)
+
+
 def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
     """Read everything under `root`; returns the model and every problem met (nothing raised)."""
     root = Path(root)
@@ -352,7 +369,8 @@ def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
     objects_dir = root / "objects"
     folders = sorted(p for p in objects_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) \
         if objects_dir.is_dir() else []
-    read = {f.name: read_object(root, f, config, problems) for f in folders}
+    words = _read_words(root, problems)
+    read = {f.name: read_object(root, f, config, problems, words) for f in folders}
     objects = [a for a in read.values() if a]
     people_dir = root / "people"
     people_files = sorted(people_dir.glob("*.yaml")) if people_dir.is_dir() else []

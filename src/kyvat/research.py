@@ -6,6 +6,10 @@ matching and BM25 scoring run over whole posting lists as numpy arrays, since Wh
 one document at a time in Python (seconds on a large index). Words match on the folded terms of
 vietnamese.py; the forms typed with diacritics re-rank the leading hits, so `mả` finds `mã` but
 ranks `mả` first.
+
+Reading whole posting lists needs Whoosh's private parts: those reads are in whooshinternals.py,
+and this module uses only Whoosh's public API. Keeping a collection's index current between
+searches is researchindex.py's job; this module knows documents and index folders only.
 """
 
 from __future__ import annotations
@@ -18,18 +22,15 @@ from pathlib import Path
 import numpy
 from whoosh import index
 from whoosh.analysis import Filter, RegexTokenizer, ShingleFilter
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.query import And, AndNot, Every, Not, NumericRange, Or, Phrase, Term
-from whoosh.util.numeric import byte_to_length
 
-from . import layout
+from . import layout, whooshinternals
 from .errors import KyvatError
-from .privacy import to_public
+from .stages import BuildContext, Stage, StageReport
 from .searchdocs import SearchDoc, count_exact, make_exact_pattern, make_search_documents, make_snippet
-from .validate import load_collection
 from .vietnamese import SPELLING_VARIANTS, TOKEN_PATTERN, make_terms, make_tokens, to_term
 
 # Bump when the schema or the analysis changes: an index made by another version is rebuilt.
@@ -198,8 +199,9 @@ class _Open:
         self.size = reader.doc_count_all()
         self.live = numpy.ones(self.size, dtype=bool)
         for leaf, base in reader.leaf_readers():
-            self.live[[base + i for i in leaf.deleted_docs_set]] = False
-        self.lengths = {name: numpy.concatenate([_lengths(leaf, name) for leaf, _ in reader.leaf_readers()])
+            self.live[base + whooshinternals.leaf_deleted(leaf)] = False
+        self.lengths = {name: numpy.concatenate([whooshinternals.leaf_lengths(leaf, name)
+                                                 for leaf, _ in reader.leaf_readers()])
                         for name in SCORED}
         self._facets: dict[str, dict[str, numpy.ndarray]] | None = None
         self._years: dict[str, numpy.ndarray] = {}
@@ -231,24 +233,10 @@ class _Open:
         ids, weights = [], []
         reader = self.searcher.reader()
         for leaf, base in reader.leaf_readers():
-            if (fieldname, text) not in leaf:
-                continue
-            matcher = leaf.postings(fieldname, text)
-            matcher = matcher.child if isinstance(matcher, FilterMatcher) else matcher  # live mask drops deleted
-            if not isinstance(matcher, W3LeafMatcher):
-                found = list(matcher.all_ids())
-                ids.append(numpy.array(found, dtype=numpy.int64) + base)
-                weights.append(numpy.ones(len(found)))
-                continue
-            while matcher.is_active():  # a block holds its ids as differences, and its frequencies
-                matcher._read_data()
-                block_ids, block_weights = matcher._data[0], matcher._data[1]
-                block_ids = numpy.asarray(block_ids, dtype=numpy.int64)
-                ids.append((block_ids if matcher._byteids else numpy.cumsum(block_ids)) + base)
-                weights.append(numpy.ones(len(block_ids)) if block_weights is None else
-                               numpy.full(len(block_ids), block_weights) if isinstance(block_weights, float) else
-                               numpy.asarray(block_weights, dtype=numpy.float64))
-                matcher._next_block()
+            if (fieldname, text) in leaf:
+                for block_ids, block_weights in whooshinternals.leaf_postings(leaf, fieldname, text):
+                    ids.append(block_ids + base)
+                    weights.append(block_weights)
         if not ids:
             return numpy.zeros(0, dtype=numpy.int64), numpy.zeros(0)
         ids_all = numpy.concatenate(ids)
@@ -256,26 +244,23 @@ class _Open:
         return ids_all[keep], numpy.concatenate(weights)[keep]
 
 
-
-def _lengths(leaf, fieldname: str) -> numpy.ndarray:
-    """Every document's length in a field, from the one byte per document Whoosh keeps (asking
-    Whoosh document by document takes most of a second on a large index)."""
-    column = leaf._perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    stored = numpy.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=numpy.uint8)
-    found = numpy.zeros(leaf.doc_count_all(), dtype=numpy.float64)
-    found[:len(stored)] = _BYTE_TO_LENGTH[stored]
-    return found
-
-
-_BYTE_TO_LENGTH = numpy.array([byte_to_length(b) for b in range(256)], dtype=numpy.float64)
 _OPEN: dict[Path, _Open] = {}
 _KEEP_OPEN = 4  # indexes kept open at once (a test run opens many)
+
+
+def _tocs(index_dir: Path) -> list[Path]:
+    """The index's tables of contents, the newest last: Whoosh writes one per commit."""
+    return sorted(Path(index_dir).glob("_MAIN_*.toc"), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+
+
+def index_exists(index_dir: Path) -> bool:
+    return bool(_tocs(index_dir))
 
 
 def _open(index_dir: Path) -> _Open:
     """The open searcher of `index_dir`, reopened when a commit (or a rebuild) changed the index."""
     where = Path(index_dir).resolve()
-    tocs = sorted(where.glob("_MAIN_*.toc"), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+    tocs = _tocs(where)
     if not tocs:
         raise SearchError(f"no search index in {where}")
     version = (tocs[-1].name, tocs[-1].stat().st_mtime_ns)
@@ -434,10 +419,16 @@ def write_research_index(public, index_dir: Path) -> IndexUpdate:
     return write_index(make_search_documents(public), index_dir)
 
 
-def search_collection(collection_path: str | Path, query: str, *, cache: str | Path | None = None,
-                      limit: int | None = 20, **filters) -> SearchResults:
-    """Search the public records of a collection, first bringing its research index (in the
-    cache beside the collection) up to date with the records."""
-    folder = layout.index_dir(layout.cache_dir(collection_path, cache))
-    write_research_index(to_public(load_collection(collection_path)), folder)
-    return search_index(folder, query, limit=limit, **filters)
+class ResearchStage(Stage):
+    """The researchers' Whoosh index, in the cache (it is not part of the published site)."""
+
+    name = "research"
+    outputs = ()
+
+    def run(self, context: BuildContext) -> StageReport:
+        update = write_research_index(context.public, layout.index_dir(context.cache))
+        return StageReport(self.name, counts={"research_indexed": update.added + update.updated,
+                                              "research_removed": update.removed})
+
+
+STAGE = ResearchStage()

@@ -16,12 +16,12 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 from .model import Artifact, Collection, Date, Exhibition, Page, Person, Place, Text
+from .narratives import to_prose
+from .urls import Urls
 from .vietnamese import make_tokens, to_exact, to_term
 
 KINDS = ("object", "transcript", "person", "exhibition", "page")
 SNIPPET_CHARS = 240  # of the original text shown with a hit
-# An exhibition line that only embeds an object says nothing a visitor would search for.
-_EMBED = re.compile(r"^[ \t]*\{\{\s*object\s+[^\s}]+\s*\}\}[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class SearchDoc:
     kind: str  # one of KINDS
     title: Text
     text: str  # every searchable word, Vietnamese and English, NFC, with its original diacritics
-    url: str  # relative to the site root, Vietnamese; English pages are under en/
+    url: str  # the page's language-independent key (urls.py), with a scan's anchor for a transcript
     object_id: str = ""  # the object an object or transcript document belongs to
     page: int = 0  # 1-based scan number of a transcript
     object_type: str = ""
@@ -99,7 +99,7 @@ def make_object_docs(obj: Artifact, collection: Collection) -> list[SearchDoc]:
                   year_from=year_from, year_to=year_to, method=obj.acquisition.method if obj.acquisition else "")
     acq = obj.acquisition
     record = SearchDoc(
-        key=f"object:{obj.id}", kind="object", title=obj.title, url=f"objects/{obj.id}/",
+        key=f"object:{obj.id}", kind="object", title=obj.title, url=Urls.object(obj.id),
         text=_join(obj.id, *_both(obj.title), *_both(obj.description), *_both(obj.history),
                    *_both(obj.materials), obj.date.text if obj.date else "", *places, *obj.keywords,
                    *_names(collection, people), *(_both(acq.original_held_by) if acq else ()),
@@ -109,9 +109,9 @@ def make_object_docs(obj: Artifact, collection: Collection) -> list[SearchDoc]:
     for n, scan in enumerate(obj.scans, start=1):
         if not scan.transcript.strip():
             continue
-        label = scan.label or Text(vi=f"Trang {n}", en=f"Page {n}")
+        label = scan.label  # records.py labels every scan (i18n.make_scan_label)
         docs.append(SearchDoc(
-            key=f"transcript:{obj.id}:{n}", kind="transcript", page=n, url=f"objects/{obj.id}/#p{n}",
+            key=f"transcript:{obj.id}:{n}", kind="transcript", page=n, url=Urls.scan(obj.id, n),
             title=Text(vi=f"{obj.title.get('vi')} — {label.get('vi')}", en=f"{obj.title.get('en')} — {label.get('en')}"),
             text=_join(scan.transcript), **facets))
     return docs
@@ -124,7 +124,7 @@ def make_person_doc(person: Person) -> SearchDoc:
     places = _places((person.hometown, death.place if death else None))
     return SearchDoc(
         key=f"person:{person.id}", kind="person", title=Text(vi=person.name, en=person.name),
-        url=f"people/{person.id}/", people=(person.id,), places=places, year_from=year_from,
+        url=Urls.person(person.id), people=(person.id,), places=places, year_from=year_from,
         year_to=year_to if year_to is not None else year_from,
         text=_join(person.name, *person.aliases, *_both(person.rank), *_both(person.position),
                    *_both(person.unit), *_both(person.conflict), *places,
@@ -136,13 +136,13 @@ def make_person_doc(person: Person) -> SearchDoc:
 def make_exhibition_doc(exhibition: Exhibition) -> SearchDoc:
     return SearchDoc(
         key=f"exhibition:{exhibition.slug}", kind="exhibition", title=exhibition.title,
-        url=f"exhibitions/{exhibition.slug}/",
+        url=Urls.exhibition(exhibition.slug),
         text=_join(*_both(exhibition.title), *_both(exhibition.summary),
-                   *(_EMBED.sub("", b) for b in _both(exhibition.body))))
+                   *map(to_prose, _both(exhibition.body))))
 
 
 def make_page_doc(page: Page) -> SearchDoc:
-    return SearchDoc(key=f"page:{page.slug}", kind="page", title=page.title, url=f"{page.slug}/",
+    return SearchDoc(key=f"page:{page.slug}", kind="page", title=page.title, url=Urls.page(page.slug),
                      text=_join(*_both(page.title), *_both(page.body)))
 
 

@@ -3,7 +3,9 @@ template changes. A failed rebuild leaves the previous site served."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
+import errno
 import functools
 import gzip
 import http.server
@@ -15,8 +17,9 @@ from pathlib import Path
 from typing import Callable
 
 from .build import BuildReport, build
-from .errors import KyvatError
+from .errors import KyvatError, PortInUse
 from .site import read_watch_state
+from .urls import INDEX_FILE, Urls
 
 
 # What static hosts compress (nginx `gzip_types`, GitHub Pages, Netlify); images, recordings and
@@ -38,7 +41,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def send_head(self):
         path = self.translate_path(self.path)
         if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
-            path = os.path.join(path, "index.html")
+            path = os.path.join(path, INDEX_FILE)  # as a static host serves a folder
         kind = self.guess_type(path)
         if (not self._compress or not os.path.isfile(path) or not kind.startswith(_COMPRESSED_TYPES)
                 or "gzip" not in self.headers.get("Accept-Encoding", "")):
@@ -83,6 +86,8 @@ class LocalServer:
             self.httpd = http.server.ThreadingHTTPServer(
                 ("127.0.0.1", port), functools.partial(handler, directory=str(folder.resolve())))
         except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(port) from None
             raise KyvatError(f"cannot serve on port {port}: {exc.strerror}") from None
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
@@ -92,7 +97,7 @@ class LocalServer:
         self.httpd.server_close()
 
 
-def serve(collection: Path, out: Path, port: int, interval: float, *,
+def serve(collection: Path, out: Path, port: int, interval: float, *, today: dt.date | None = None,
           on_built: Callable[[BuildReport], None], on_failed: Callable[[Exception], None],
           on_serving: Callable[[str], None]) -> None:
     """Serve `out` and keep it built from `collection` until interrupted (KeyboardInterrupt).
@@ -101,13 +106,13 @@ def serve(collection: Path, out: Path, port: int, interval: float, *,
     try:
         def rebuild() -> None:
             try:
-                on_built(build(collection, out, base_url=server.url))
+                on_built(build(collection, out, base_url=server.url, today=today))
             except Exception as exc:  # noqa: BLE001 - nothing, not even a template error, stops serving
                 on_failed(exc)
 
         state = read_watch_state(collection)  # taken before building, so an edit made meanwhile is seen
         rebuild()
-        if not (out / "index.html").is_file():
+        if not (out / Urls.file(Urls.home())).is_file():
             raise KyvatError(f"nothing to serve: the first build of {collection} failed")
         on_serving(server.url)
         while True:

@@ -7,6 +7,7 @@ page, so the site works under any sub-path and from a USB stick; folders link to
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import shutil
 from pathlib import Path
@@ -25,13 +26,16 @@ from jinja2 import (
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import pages
+from . import derivatives, pages
 from .derivatives import Derivatives, ImageService
 from .errors import KyvatError
-from .i18n import make_translate, read_strings, to_date_text
-from .model import Collection, Dimensions
+from .i18n import Words, read_words, to_date_text, to_dimensions_text
+from .layout import BUILTIN_TEMPLATES, SCAFFOLDS
+from .model import Collection
+from .stages import BuildContext, Stage, StageReport
+from .urls import Urls
+from .yamlfile import to_yaml_scalar
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 # Curators write Markdown, not HTML: raw HTML in a narrative is shown as text, never run.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["replacements", "smartquotes"])
 
@@ -53,30 +57,43 @@ def make_environment(folders: list[Path]) -> Environment:
     )
     env.filters["md"] = lambda text: Markup(_MARKDOWN.render(text or ""))
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
-    env.globals.update(url=_url, lurl=_lurl, prefix=lambda lang: pages.LANG_PREFIX[lang], sized=make_sized,
+    env.globals.update(url=_url, lurl=_lurl, sized=make_sized,
                        death_key=pages.death_key, people_ids=pages.object_people_ids)
     return env
 
 
+@functools.cache
+def _scaffolds() -> Environment:
+    # YAML, not HTML: nothing is escaped, and every free text goes through the `yaml` filter instead
+    env = Environment(loader=FileSystemLoader(str(SCAFFOLDS)), autoescape=False, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["yaml"] = to_yaml_scalar
+    return env
+
+
+def make_scaffold_text(template: str, /, **values: str) -> str:
+    """The commented record scaffolds/`template` filled with `values`, for `kyvat init` and `kyvat
+    new` (here because Jinja2 lives in this module)."""
+    return _scaffolds().get_template(template).render(**values)
+
+
 def make_relative(target: str, here: str) -> str:
     """The link from the page file `here` to the site path `target` (a folder gets index.html)."""
-    if target == "" or target.endswith("/"):
-        target += "index.html"
-    return posixpath.relpath("/" + target, "/" + posixpath.dirname(here))
+    return posixpath.relpath("/" + Urls.file(target), "/" + posixpath.dirname(here))
 
 
 @pass_context
 def _url(context, target: str) -> str:
     base_path = context.get("base_path")
     if base_path:  # the 404 page is served at any depth: links from the site's root path
-        return base_path + (target + "index.html" if target == "" or target.endswith("/") else target)
+        return base_path + Urls.file(target)
     return make_relative(target, context["here"])
 
 
 @pass_context
 def _lurl(context, key: str) -> str:
     """A link to the page `key` in the current page's language."""
-    return _url(context, pages.LANG_PREFIX[context["lang"]] + key)
+    return _url(context, Urls.in_lang(key, context["lang"]))
 
 
 class Sized:
@@ -84,36 +101,18 @@ class Sized:
 
     def __init__(self, service: ImageService, min_width: int):
         self.path = service.size_path(min_width)
-        # size_path names the size in the IIIF way, "full/{w},{h}/0/default.jpg"
-        self.width, self.height = (int(v) for v in self.path.split("/full/", 1)[1].split("/", 1)[0].split(","))
+        self.width, self.height = service.size(min_width)
 
 
 def make_sized(service: ImageService, min_width: int) -> Sized:
     return Sized(service, min_width)
 
 
-def make_absolute(base_url: str, key: str, lang: str) -> str:
-    """The published address of a page, for sitemaps, canonical links and sharing."""
-    return base_url + pages.LANG_PREFIX[lang] + key
-
-
-def make_dimensions_text(dimensions: Dimensions, translate) -> str:
-    parts = [f"{translate('dimension.' + name)} {_number(getattr(dimensions, name))} cm"
-             for name in ("height", "width", "depth") if getattr(dimensions, name) is not None]
-    if dimensions.weight is not None:
-        parts.append(f"{translate('dimension.weight')} {_number(dimensions.weight)} g")
-    return ", ".join(parts)
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def make_context(spec: pages.PageSpec, collection: Collection, strings: dict, logo: str) -> dict[str, Any]:
-    """What every template sees besides the page's own context."""
+def make_context(spec: pages.PageSpec, collection: Collection, words: Words, logo: str,
+                 urls: Urls) -> dict[str, Any]:
+    """What every template sees besides the page's own context; every address comes from `urls`."""
     lang = spec.lang
-    translate = make_translate(strings, lang)
-    base_url = collection.config.base_url
+    translate = words.translate(lang)
     return {
         **spec.context,
         "lang": lang,
@@ -123,16 +122,17 @@ def make_context(spec: pages.PageSpec, collection: Collection, strings: dict, lo
         "site": collection.config,
         "collection": collection,
         "logo": logo,
+        "urls": urls,
         "t": translate,
-        "tr": lambda other, key, **fields: make_translate(strings, other)(key, **fields),
+        "tr": lambda other, key, **fields: words.translate(other)(key, **fields),
+        # the browser search script's words (search.*), for its JSON island
+        "script_words": lambda: words.for_script(lang),
         "tx": lambda text: text.get(lang) if text else "",
         "date": lambda date: to_date_text(date, lang),
-        "dimensions": lambda dims: make_dimensions_text(dims, translate),
-        "absolute": lambda key, in_lang: make_absolute(base_url, key, in_lang),
+        "dimensions": lambda dims: to_dimensions_text(dims, lang, lambda field: translate("dimension." + field)),
         "object_jsonld": lambda obj, image: pages.make_object_jsonld(
-            obj, make_absolute(base_url, spec.key, lang), base_url + image if image else "", collection, lang),
-        "person_jsonld": lambda person: pages.make_person_jsonld(
-            person, make_absolute(base_url, spec.key, lang), lang),
+            obj, urls.canonical(spec.key, lang), urls.absolute(image) if image else "", collection, lang),
+        "person_jsonld": lambda person: pages.make_person_jsonld(person, urls.canonical(spec.key, lang), lang),
     }
 
 
@@ -143,16 +143,16 @@ def write_site(collection: Collection, site_dir: Path, images: Derivatives, *,
     site_dir = Path(site_dir)
     folders = template_folders(collection_root)
     env = make_environment(folders)
-    strings = read_strings(folders)
+    words = read_words(collection_root)
     logo = copy_logo(collection, collection_root, site_dir)
     specs = pages.make_pages(collection, images)
+    urls = Urls.of(collection.config)
     for spec in specs:
-        _write(site_dir, spec.path, _render(env, spec, make_context(spec, collection, strings, logo)))
-    base = {"base_url": collection.config.base_url, "languages": collection.config.languages,
-            "absolute": lambda key, lang: make_absolute(collection.config.base_url, key, lang)}
-    _write(site_dir, "sitemap.xml", env.get_template("sitemap.xml").render(
-        base, entries=[(spec.key, spec.lang) for spec in specs if spec.in_sitemap]))
-    _write(site_dir, "robots.txt", env.get_template("robots.txt").render(base))
+        _write(site_dir, spec.path, _render(env, spec, make_context(spec, collection, words, logo, urls)))
+    _write(site_dir, urls.sitemap(), env.get_template("sitemap.xml").render(
+        urls=urls, languages=collection.config.languages,
+        entries=[(spec.key, spec.lang) for spec in specs if spec.in_sitemap]))
+    _write(site_dir, urls.robots(), env.get_template("robots.txt").render(urls=urls))
     copy_static(folders, site_dir)
     return len(specs)
 
@@ -190,7 +190,7 @@ def copy_static(folders: list[Path], site_dir: Path) -> None:
     for folder in reversed(folders):
         static = folder / "static"
         if static.is_dir():
-            shutil.copytree(static, site_dir / "static", dirs_exist_ok=True)
+            shutil.copytree(static, site_dir / Urls.static(""), dirs_exist_ok=True)
 
 
 def copy_logo(collection: Collection, collection_root: Path | None, site_dir: Path) -> str:
@@ -221,3 +221,18 @@ def _write(site_dir: Path, relative: str, text: str) -> None:
     target = _inside(site_dir, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
+
+
+class SiteStage(Stage):
+    """The HTML pages in every language, sitemap, robots.txt, static files and the house's logo:
+    every site file no other stage claims."""
+
+    name = "site"
+    outputs = ("*",)
+
+    def run(self, context: BuildContext) -> StageReport:
+        pages = write_site(context.public, context.path(""), derivatives.published(context), collection_root=context.root)
+        return StageReport(self.name, counts={"pages": pages})
+
+
+STAGE = SiteStage()

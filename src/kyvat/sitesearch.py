@@ -29,6 +29,8 @@ from pathlib import Path
 from .errors import KyvatError
 from .model import Collection
 from .searchdocs import SearchDoc, make_search_documents
+from .stages import BuildContext, Stage, StageReport
+from .urls import INDEX_FILE, Urls
 from .vietnamese import SPELLING_VARIANTS, make_terms
 
 ANALYSIS_FILE = "kyvat-analysis.json"
@@ -49,8 +51,7 @@ def pair_token(first: str, second: str) -> str:
 def record_path(url: str) -> str:
     """Where a record goes in the folder Pagefind reads: `objects/AB-2026-0007/` →
     `objects/AB-2026-0007/index.html`, so that Pagefind's URL for it is the page's."""
-    path = url.split("#")[0]
-    return path + ("" if not path or path.endswith("/") else "/") + "index.html"
+    return Urls.file(url.split("#", 1)[0])
 
 
 def make_records(docs: list[SearchDoc]) -> list[tuple[SearchDoc, list[SearchDoc]]]:
@@ -121,7 +122,7 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
     The records are written as small pages into a scratch folder that one run of the Pagefind
     binary indexes (its Python API answers one record per 0.1 s: half an hour for 10,000 objects).
     """
-    out = Path(site_dir) / "pagefind"
+    out = Path(site_dir) / Urls.pagefind()
     records = make_records(docs)
     with tempfile.TemporaryDirectory(prefix="kyvat-pagefind-") as scratch:
         for doc, pages in records:
@@ -132,7 +133,7 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
                                "--force-language", INDEX_LANGUAGE], capture_output=True, text=True)
     if done.returncode != 0:
         raise KyvatError(f"Pagefind could not index the site: {(done.stderr or done.stdout).strip()[-500:]}")
-    by_url = {"/" + record_path(doc.url).removesuffix("index.html"): (doc, pages) for doc, pages in records}
+    by_url = {"/" + record_path(doc.url).removesuffix(INDEX_FILE): (doc, pages) for doc, pages in records}
     texts = out / TEXT_DIR
     texts.mkdir()
     for result_id, url in _read_fragment_urls(out).items():
@@ -150,3 +151,18 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
 def write_site_search(public: Collection, site_dir: Path) -> Path:
     """The site's search index for the public collection (what `privacy.to_public` returns)."""
     return write_site_index(make_search_documents(public), site_dir)
+
+
+class SiteSearchStage(Stage):
+    """The index the site's search page loads in the browser."""
+
+    name = "sitesearch"
+    outputs = (Urls.pagefind() + "*",)
+
+    def run(self, context: BuildContext) -> StageReport:
+        docs = make_search_documents(context.public)
+        write_site_index(docs, context.path(""))
+        return StageReport(self.name, counts={"search_records": len(make_records(docs))})
+
+
+STAGE = SiteSearchStage()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from .errors import CollectionInvalid, Problem
 from .model import Collection
+from .narratives import make_exhibition_embeds
 from .records import read_collection
 
-EMBED = re.compile(r"^\s*\{\{\s*object\s+([^\s}]+)\s*\}\}\s*$", re.MULTILINE)
 RIGHTS_PREFIXES = ("http://rightsstatements.org/vocab/", "https://rightsstatements.org/vocab/",
                    "http://creativecommons.org/", "https://creativecommons.org/")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -42,6 +42,7 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
     id_regex = make_accession_regex(config.accession_pattern)
     people = {p.id for p in collection.people}
     unreadable = set(collection.unreadable)  # already reported: references to them are not errors too
+    known = people | unreadable  # made once: a union per link is a copy of every id per link
     seen: dict[str, str] = {}
     for obj in collection.objects:
         src = obj.source
@@ -53,11 +54,11 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
             problems.append(Problem(src.path, "id", f"an accession number like the pattern {config.accession_pattern}",
                                     f"'{obj.id}'", src.line("id")))
         for index, link in enumerate(obj.people):
-            if link.person not in people | unreadable:
+            if link.person not in known:
                 problems.append(_missing_person(src.path, f"people[{index}].person", link.person,
                                                 src.line(f"people[{index}].person"), people))
         acq = obj.acquisition
-        if acq is not None and acq.donor and acq.donor not in people | unreadable:
+        if acq is not None and acq.donor and acq.donor not in known:
             problems.append(_missing_person(src.path, "acquisition.donor", acq.donor, src.line("acquisition.donor"),
                                             people))
         if acq is not None and acq.method == "loan" and acq.loan_until and acq.loan_until < today:
@@ -75,25 +76,22 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
                                         f"'{scan.sha256}'", scan.line))
     for person in collection.people:
         for index, rel in enumerate(person.relationships):
-            if rel.person not in people | unreadable:
+            if rel.person not in known:
                 problems.append(_missing_person(person.source.path, f"relationships[{index}].person", rel.person,
                                                 person.source.line(f"relationships[{index}].person"), people))
     objects = {o.id: o for o in collection.objects}
     for exhibition in collection.exhibitions:
         src = exhibition.source
-        named = [(i, src.line("objects")) for i in exhibition.objects]
-        body_line = src.line("body") or 1
-        named += [(m.group(1), body_line + exhibition.body.vi[: m.start()].count("\n"))
-                  for m in EMBED.finditer(exhibition.body.vi)]
-        named += [(m.group(1), None) for m in EMBED.finditer(exhibition.body.en)]
-        for object_id, line in named:
+        named = [(i, src.path, src.line("objects")) for i in exhibition.objects]
+        named += [(e.object_id, path, e.line) for path, e in make_exhibition_embeds(exhibition)]
+        for object_id, path, line in named:
             if object_id in unreadable:
                 continue
             if object_id not in objects:
-                problems.append(Problem(src.path, "objects", "the id of an object in objects/",
+                problems.append(Problem(path, "objects", "the id of an object in objects/",
                                         f"'{object_id}', which no object has", line))
             elif not objects[object_id].is_public:
-                problems.append(Problem(src.path, "objects", "a public object",
+                problems.append(Problem(path, "objects", "a public object",
                                         f"'{object_id}', which is restricted and will not be shown", line,
                                         severity="warning"))
     if config.rights and not config.rights.startswith(RIGHTS_PREFIXES):

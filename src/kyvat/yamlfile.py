@@ -33,7 +33,12 @@ class LineList(list):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    """PyYAML's own parser, in Python: it words a mistake best (it names the tab or the alias)."""
+
+
+# libyaml, PyYAML's parser in C, reads a record several times faster with the same constructors
+# and line numbers (bench/yaml_loaders.py); a text it refuses is read again by _Loader, for the message.
+_FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {}) if getattr(yaml, "__with_libyaml__", False) else None
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -68,9 +73,10 @@ def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+for _loader in (_Loader, _FastLoader) if _FastLoader else (_Loader,):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 @dataclass
@@ -83,8 +89,30 @@ class YamlSyntaxError(Exception):
 
 def make_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML text; keys carry lines counted from `first_line`."""
+    data = _load_fast(text)
+    if data is _REFUSED:
+        data = _load_explained(text, first_line)
+    if first_line != 1:
+        _shift(data, first_line - 1)
+    return data
+
+
+_REFUSED = object()
+
+
+def _load_fast(text: str) -> Any:
+    if _FastLoader is None:
+        return _REFUSED
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - _FastLoader is a CSafeLoader
+    except yaml.YAMLError:
+        return _REFUSED
+
+
+def _load_explained(text: str, first_line: int) -> Any:
+    """Parse with PyYAML's pure loader, turning its error into a message for the curator."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem_mark.line + first_line if exc.problem_mark else None
         context = exc.context_mark.line + first_line if exc.context_mark else None
@@ -95,9 +123,6 @@ def make_yaml(text: str, first_line: int = 1) -> Any:
         raise YamlSyntaxError(message, context or problem) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(str(exc)) from None
-    if first_line != 1:
-        _shift(data, first_line - 1)
-    return data
 
 
 def _shift(data: Any, by: int) -> None:
@@ -136,3 +161,9 @@ def make_front_matter(text: str) -> FrontMatterDoc:
 def to_yaml(data: Any) -> str:
     """Dump plain data as block YAML, keeping key order and Vietnamese letters readable."""
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+def to_yaml_scalar(text: str) -> str:
+    """`text` as one double-quoted YAML scalar that reads back as exactly `text`, whatever it holds
+    (quotes, a colon, `#`, a line break, an invisible character), for the record scaffolds."""
+    return yaml.safe_dump(str(text), allow_unicode=True, default_style='"', width=1 << 30).rstrip("\n")

@@ -1,4 +1,4 @@
-/* kyvat site search (DESIGN.md §4): runs in the browser on /search/ with no server, loading only
+/* kyvat site search (docs/search.md): runs in the browser on /search/ with no server, loading only
    the parts of the Pagefind index (site/pagefind/) that a query needs.
 
    kyvat's Pagefind records (kyvat/sitesearch.py) hold search terms, not text: the folded terms of
@@ -16,24 +16,18 @@ const PAGE = 10; // hits shown at a time
 const LOOK = 20; // records whose texts a screen of hits may fetch
 const SNIPPET = 220; // characters of text around the first match
 
-const WORDS = {
-  vi: {
-    label: "Tìm trong bộ sưu tập", button: "Tìm", more: "Xem thêm",
-    none: (q) => `Không tìm thấy kết quả cho “${q}”.`,
-    count: (n, q) => `${n} kết quả cho “${q}”`,
-    upTo: (n, q) => `Tối đa ${n} kết quả cho “${q}”`,
-    kinds: { object: "Hiện vật", transcript: "Trang tài liệu", person: "Nhân vật", exhibition: "Trưng bày", page: "Trang" },
-    failed: "Không tải được chỉ mục tìm kiếm.",
-  },
-  en: {
-    label: "Search the collection", button: "Search", more: "More results",
-    none: (q) => `Nothing found for “${q}”.`,
-    count: (n, q) => `${n} result${n === 1 ? "" : "s"} for “${q}”`,
-    upTo: (n, q) => `Up to ${n} results for “${q}”`,
-    kinds: { object: "Object", transcript: "Document page", person: "Person", exhibition: "Exhibition", page: "Page" },
-    failed: "The search index could not be loaded.",
-  },
-}[LANG];
+/* The words of the page's language: kyvat's one word table (i18n.yaml, search.* keys), given by
+   the search page as a JSON island. A missing word shows its key rather than stopping the search. */
+const island = document.getElementById("kyvat-words");
+const WORDS = island ? JSON.parse(island.textContent) : {};
+const PLURAL = new Intl.PluralRules(LANG);
+
+/* A word with its {fields} filled in; `count` picks the plural form (key.one, key.other…). */
+function word(key, fields = {}, count = undefined) {
+  const form = count === undefined ? key : `${key}.${PLURAL.select(count)}`;
+  const text = WORDS[form] ?? WORDS[`${key}.other`] ?? WORDS[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (all, name) => (Object.hasOwn(fields, name) ? String(fields[name]) : all));
+}
 
 /* The analysis of kyvat/vietnamese.py: NFC, lower case, marks removed, đ → d. */
 export function fold(text) {
@@ -66,8 +60,9 @@ export function parse(query, variants) {
   return { words, phrases, exact: [...new Set(exact)] };
 }
 
-/* Where this language's pages are, under the site root (kyvat/pages.py LANG_PREFIX). */
-const PREFIX = LANG === "vi" ? "" : `${LANG}/`;
+/* Where this language's pages (`pages`) and the search index (`index`) are under the site root:
+   kyvat's URL map (urls.py) gives them as data attributes of the search page's #search. */
+const PATHS = document.getElementById("search")?.dataset ?? {};
 
 /* The search terms of a text, in order, as kyvat.vietnamese.make_terms makes them. */
 export function terms(text, variants) {
@@ -145,7 +140,7 @@ export function matchedDocuments(record, parsed, variants) {
    Pagefind result), and the documents that match; null if none does (the words are spread over
    its pages, or a phrase's pairs are not in a row). */
 async function load(result, parsed, variants) {
-  const response = await fetch(new URL(`pagefind/kyvat-text/${result.id}.json`, ROOT));
+  const response = await fetch(new URL(`${PATHS.index}kyvat-text/${result.id}.json`, ROOT));
   if (!response.ok) throw new Error(`${response.status} for the text of ${result.id}`);
   const record = await response.json();
   const matched = matchedDocuments(record, parsed, variants);
@@ -158,7 +153,7 @@ function shownText(data) {
 
 function render(data, wanted, variants) {
   const name = (title) => title[LANG] || title.vi || title.en || "";
-  const href = (url) => escape(new URL(PREFIX + url, ROOT).href);
+  const href = (url) => escape(new URL(PATHS.pages + url, ROOT).href);
   const li = document.createElement("li");
   li.className = `search-hit search-${data.kind}`;
   li.dataset.key = data.key;
@@ -166,10 +161,10 @@ function render(data, wanted, variants) {
   li.dataset.keys = data.matched.map((p) => (p ? data.pages[p].key : data.key)).join(" ");
   const pages = data.matched.filter((p) => p).map((p) => data.pages[p]).map((page) => `<li class="search-page" data-key="${escape(page.key)}">`
     + `<a href="${href(page.url)}">${escape(name(page.title))}</a>`
-    + ` <span class="search-kind">${escape(WORDS.kinds.transcript)}</span>`
+    + ` <span class="search-kind">${escape(word("search.kind.transcript"))}</span>`
     + `<p>${snippet(page.text, wanted, variants)}</p></li>`).join("");
   li.innerHTML = `<a href="${href(data.url)}">${escape(name(data.title))}</a>`
-    + ` <span class="search-kind">${escape(WORDS.kinds[data.kind] || "")}</span>`
+    + ` <span class="search-kind">${escape(word(`search.kind.${data.kind}`))}</span>`
     + (data.matched.includes("") ? `<p>${snippet(data.text, wanted, variants)}</p>` : "")
     + (pages ? `<ul class="search-pages">${pages}</ul>` : "");
   return li;
@@ -180,14 +175,14 @@ function build(root) {
   if (!form) {
     form = document.createElement("form");
     form.setAttribute("role", "search");
-    form.innerHTML = `<label for="search-q">${escape(WORDS.label)}</label> <input id="search-q" name="q" type="search" autocomplete="off"> <button type="submit">${escape(WORDS.button)}</button>`;
+    form.innerHTML = `<label for="search-q">${escape(word("search.label"))}</label> <input id="search-q" name="q" type="search" autocomplete="off"> <button type="submit">${escape(word("search.button"))}</button>`;
     root.prepend(form);
   }
   const status = root.querySelector("[role=status]") || root.appendChild(Object.assign(document.createElement("p"), { className: "search-status" }));
   status.setAttribute("role", "status");
   const list = root.querySelector("ol") || root.appendChild(Object.assign(document.createElement("ol"), { className: "search-results" }));
   const more = root.querySelector(".search-more") || root.appendChild(Object.assign(document.createElement("button"), { className: "search-more", type: "button" }));
-  more.textContent = WORDS.more;
+  more.textContent = word("search.more");
   more.hidden = true;
   return { form, input: form.elements.q, status, list, more };
 }
@@ -199,10 +194,10 @@ async function start() {
   let pagefind;
   let variants;
   try {
-    pagefind = await import(new URL("pagefind/pagefind.js", ROOT).href);
-    variants = (await (await fetch(new URL("pagefind/kyvat-analysis.json", ROOT))).json()).variants;
+    pagefind = await import(new URL(`${PATHS.index}pagefind.js`, ROOT).href);
+    variants = (await (await fetch(new URL(`${PATHS.index}kyvat-analysis.json`, ROOT))).json()).variants;
   } catch (error) {
-    ui.status.textContent = WORDS.failed;
+    ui.status.textContent = word("search.failed");
     throw error;
   }
   let current = 0; // a newer query makes an older one's answers stale
@@ -241,8 +236,8 @@ async function start() {
       next.forEach((data) => ui.list.appendChild(render(data, wanted, variants)));
       ui.more.hidden = seen >= hits.length;
       const known = certain || seen >= hits.length;
-      ui.status.textContent = !query.trim() ? "" : !total ? WORDS.none(query)
-        : known ? WORDS.count(total, query) : WORDS.upTo(total, query);
+      ui.status.textContent = !query.trim() ? "" : !total ? word("search.none", { q: query })
+        : known ? word("search.count", { n: total, q: query }, total) : word("search.up_to", { n: total, q: query });
       root.dataset.total = String(total);
     }
     ui.more.onclick = () => page(false);

@@ -1,0 +1,146 @@
+"""The stage contract: what every step of the build receives (a BuildContext) and returns (a
+StageReport). A stage is a small object with a name, the site files it writes, and `run`.
+
+Each stage lives in the module that does its work (`iiif.STAGE`, `site.STAGE`, …); `build.py` only
+lists them in order. A new output is one module with a Stage plus one line in that list.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import KyvatError, Problem
+from .i18n import Words, read_words
+from .model import Collection
+from .urls import Urls
+
+
+@dataclass
+class StageReport:
+    """What one stage did: named counts (`pages`, `scans_reused`…), the problems it met, its time."""
+
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"counts": dict(self.counts), "problems": len(self.problems), "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class BuildReport:
+    """The whole build: the objects published, every stage's report in order, every problem."""
+
+    objects: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    stages: dict[str, StageReport] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def count(self, name: str) -> int:
+        """A count summed over the stages (0 when no stage that ran reports it)."""
+        return sum(report.counts.get(name, 0) for report in self.stages.values())
+
+    def add(self, report: StageReport) -> None:
+        self.stages[report.name] = report
+        self.problems.extend(report.problems)
+
+    def as_dict(self) -> dict:
+        counts: dict[str, int] = {}
+        for report in self.stages.values():
+            for name, value in report.counts.items():
+                counts[name] = counts.get(name, 0) + value
+        return {"objects": self.objects, **counts, "problems": [p.as_dict() for p in self.problems],
+                "seconds": round(self.seconds, 3),
+                "stages": {name: report.as_dict() for name, report in self.stages.items()}}
+
+
+class Stage:
+    """One step of the build. Subclasses set `name` and `outputs`, and implement `run`.
+
+    `outputs` are the site paths the stage writes, as shell patterns relative to the site root
+    (`iiif/*/manifest.json`); "*" claims every file no other stage claims (the pages). A build of
+    some stages only (`build(only=…)`) keeps every file of the previous output that those stages
+    do not claim."""
+
+    name: str = ""
+    outputs: tuple[str, ...] = ()
+
+    def run(self, context: BuildContext) -> StageReport:
+        raise NotImplementedError
+
+    def finish(self, context: BuildContext, report: StageReport) -> None:
+        """Called once the new output is in place (e.g. to prune a cache the old site still used)."""
+
+    def claims(self, path: str) -> bool:
+        return any(pattern != "*" and fnmatch.fnmatchcase(path, pattern) for pattern in self.outputs)
+
+    @property
+    def catch_all(self) -> bool:
+        return "*" in self.outputs
+
+    def __repr__(self) -> str:
+        return f"<Stage {self.name}>"
+
+
+def make_owner(stages: tuple[Stage, ...], path: str) -> Stage | None:
+    """The stage that writes the site path `path`: the one whose pattern matches, else a catch-all."""
+    return next((s for s in stages if s.claims(path)), None) or next((s for s in stages if s.catch_all), None)
+
+
+@dataclass
+class BuildContext:
+    """Everything a stage may use. `staging` is the folder being written; it stands for the site
+    path `mount` ("" for a whole site, "iiif/" when the output folder is only the IIIF documents).
+    Stages write only through `path()`, so nothing lands outside it."""
+
+    root: Path  # the collection folder
+    public: Collection  # what privacy.to_public kept: the only collection a stage sees
+    staging: Path
+    cache: Path
+    mount: str = ""
+    jobs: int | None = None
+    executor_factory: Any = None
+    report: BuildReport = field(default_factory=BuildReport)
+    # What a stage leaves for later ones: the derivatives stage its services ("derivatives").
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def words(self) -> Words:
+        """The interface words: kyvat's table with the collection's own overrides."""
+        return read_words(self.root)
+
+    @cached_property
+    def urls(self) -> Urls:
+        """Every address of the published collection."""
+        return Urls.of(self.public.config)
+
+    def mounted(self, site_path: str) -> bool:
+        return site_path.startswith(self.mount)
+
+    def path(self, site_path: str) -> Path:
+        """The file or folder in `staging` for a site path (`iiif/collection.json`, `iiif/`);
+        refuses a path outside the mounted part of the site, or leaving it with '..'."""
+        clean = posixpath.normpath(site_path.strip("/")) if site_path.strip("/") else ""
+        if clean.startswith("..") or posixpath.isabs(clean):
+            raise KyvatError(f"refusing to write {site_path!r}: it leaves the site folder")
+        mount = self.mount.strip("/")
+        if mount and not (clean == mount or clean.startswith(mount + "/")):
+            raise KyvatError(f"refusing to write {site_path!r}: this build writes only {self.mount}")
+        inner = clean[len(mount):].lstrip("/") if mount else clean
+        return self.staging / inner if inner else self.staging
+
+
+def run_stage(stage: Stage, context: BuildContext) -> StageReport:
+    started = time.monotonic()
+    report = stage.run(context)
+    if report.name != stage.name:
+        raise KyvatError(f"the {stage.name} stage returned the report of {report.name!r}")
+    report.seconds = time.monotonic() - started
+    return report

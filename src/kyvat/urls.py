@@ -1,0 +1,240 @@
+"""Every address kyvat publishes, in one place: the site's pages and files, and every IIIF id.
+
+Paths are site-relative ("objects/AB-2026-0001/") and need nothing but their parts, so they are
+static methods any module may call; `absolute` and `canonical` add the collection's base_url. A page
+has a language-independent key; Vietnamese pages live at the key, every other language under its
+code. Nothing here touches the disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+ROOT_LANGUAGE = "vi"  # its pages are at the site root; every other language's under "{lang}/"
+INDEX_FILE = "index.html"  # a folder is served (and linked, for a site opened from a USB stick) as this file
+IIIF = "iiif/"
+STATIC = "static/"
+ASSETS = "assets/"  # the house's own files (its logo), copied from the collection's assets/
+MEDIA = "media/"
+PAGEFIND = "pagefind/"
+
+
+@dataclass(frozen=True)
+class Urls:
+    """The address map of one published collection. `base_url` "" gives site-relative ids."""
+
+    base_url: str = ""
+    languages: tuple[str, ...] = (ROOT_LANGUAGE, "en")
+
+    def __post_init__(self):
+        if self.base_url:
+            object.__setattr__(self, "base_url", self.base_url.rstrip("/") + "/")
+
+    @classmethod
+    def of(cls, config) -> Urls:
+        """The map of a collection's model.Config."""
+        return cls(config.base_url, tuple(config.languages))
+
+    # -- pages: language-independent keys --------------------------------------------------------
+
+    @staticmethod
+    def home() -> str:
+        return ""
+
+    @staticmethod
+    def objects() -> str:
+        return "objects/"
+
+    @staticmethod
+    def object(object_id: str) -> str:
+        return f"{Urls.objects()}{object_id}/"
+
+    @staticmethod
+    def scan_anchor(n: int) -> str:
+        """The id of scan `n`'s section on its object's page."""
+        return f"p{n}"
+
+    @staticmethod
+    def scan(object_id: str, n: int) -> str:
+        """Scan `n` (1-based) on its object's page."""
+        return f"{Urls.object(object_id)}#{Urls.scan_anchor(n)}"
+
+    @staticmethod
+    def people() -> str:
+        return "people/"
+
+    @staticmethod
+    def person(person_id: str) -> str:
+        return f"{Urls.people()}{person_id}/"
+
+    @staticmethod
+    def exhibitions() -> str:
+        return "exhibitions/"
+
+    @staticmethod
+    def exhibition(slug: str) -> str:
+        return f"{Urls.exhibitions()}{slug}/"
+
+    @staticmethod
+    def donors() -> str:
+        return "donors/"
+
+    @staticmethod
+    def page(slug: str) -> str:
+        """A free page (pages/{slug}.md) sits at the first level."""
+        return f"{slug}/"
+
+    @staticmethod
+    def search() -> str:
+        return "search/"
+
+    @staticmethod
+    def not_found() -> str:
+        return "404.html"
+
+    # -- a page in a language, and the file it is written to --------------------------------------
+
+    @staticmethod
+    def lang_prefix(lang: str) -> str:
+        return "" if lang == ROOT_LANGUAGE else f"{lang}/"
+
+    @staticmethod
+    def in_lang(key: str, lang: str) -> str:
+        """The site path of page `key` in `lang`."""
+        return Urls.lang_prefix(lang) + key
+
+    @staticmethod
+    def switch(key: str, lang: str) -> str:
+        """The same page in `lang`; the 404 page, served at any address, switches to that language's home."""
+        return Urls.in_lang(Urls.home() if key == Urls.not_found() else key, lang)
+
+    @staticmethod
+    def file(path: str) -> str:
+        """The file a site path is served from: a folder's index.html."""
+        return path + INDEX_FILE if path == "" or path.endswith("/") else path
+
+    # -- files that are not pages ------------------------------------------------------------------
+
+    @staticmethod
+    def static(name: str) -> str:
+        return STATIC + name
+
+    @staticmethod
+    def sitemap() -> str:
+        return "sitemap.xml"
+
+    @staticmethod
+    def robots() -> str:
+        return "robots.txt"
+
+    @staticmethod
+    def pagefind() -> str:
+        """The folder of the site's search index."""
+        return PAGEFIND
+
+    @staticmethod
+    def media_folder() -> str:
+        return MEDIA
+
+    @staticmethod
+    def media(object_id: str, n: int, suffix: str) -> str:
+        """A published recording (audio, video); `suffix` with its dot, lower case."""
+        return f"{MEDIA}{object_id}-{n}{suffix}"
+
+    # -- IIIF -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def iiif() -> str:
+        """The folder of every IIIF document and image service."""
+        return IIIF
+
+    @staticmethod
+    def inside_iiif(path: str) -> str:
+        """A path under the IIIF folder, relative to it (`kyvat iiif` writes that folder's contents)."""
+        if not path.startswith(IIIF):
+            raise ValueError(f"{path!r} is not under {IIIF}")
+        return path[len(IIIF):]
+
+    @staticmethod
+    def manifest(object_id: str) -> str:
+        return f"{IIIF}{object_id}/manifest.json"
+
+    @staticmethod
+    def record(object_id: str) -> str:
+        """The object's public fields as JSON (the manifest's seeAlso)."""
+        return f"{IIIF}{object_id}/record.json"
+
+    @staticmethod
+    def record_schema() -> str:
+        """The JSON Schema every record.json follows (its `profile`)."""
+        return f"{IIIF}record.schema.json"
+
+    @staticmethod
+    def canvas(object_id: str, n: int) -> str:
+        return f"{IIIF}{object_id}/canvas/{n}"
+
+    @staticmethod
+    def annotation_page(object_id: str, n: int, motivation: str) -> str:
+        """The canvas's page of "painting" (the image) or "supplementing" (the transcript) annotations."""
+        return f"{Urls.canvas(object_id, n)}/{motivation}"
+
+    @staticmethod
+    def annotation(object_id: str, n: int, motivation: str, index: int = 1) -> str:
+        return f"{Urls.annotation_page(object_id, n, motivation)}/{index}"
+
+    @staticmethod
+    def image_services() -> str:
+        """The folder of every image service."""
+        return f"{IIIF}images/"
+
+    @staticmethod
+    def image_service(object_id: str, n: int) -> str:
+        """The level-0 Image API service of scan `n`: its info.json and tiles are below it."""
+        return f"{Urls.image_services()}{object_id}-{n}"
+
+    @staticmethod
+    def image_request(region: str, size: str) -> str:
+        """An Image API request below a service (the file level 0 serves for it): rotation 0, default
+        quality, JPEG."""
+        return f"{region}/{size}/0/default.jpg"
+
+    @staticmethod
+    def image_size(object_id: str, n: int, width: int, height: int) -> str:
+        """One pre-made whole-image size."""
+        request = Urls.image_request("full", f"{width},{height}")
+        return f"{Urls.image_service(object_id, n)}/{request}"
+
+    @staticmethod
+    def collection() -> str:
+        """The IIIF Collection of every object shown."""
+        return f"{IIIF}collection.json"
+
+    @staticmethod
+    def exhibition_collection(slug: str) -> str:
+        return f"{IIIF}exhibitions/{slug}.json"
+
+    @staticmethod
+    def person_collection(person_id: str) -> str:
+        return f"{IIIF}people/{person_id}.json"
+
+    # -- with the base_url ---------------------------------------------------------------------------
+
+    def absolute(self, path: str) -> str:
+        """The published address of a site path: IIIF ids, sharing images, the sitemap's own address."""
+        return self.base_url + path
+
+    def canonical(self, key: str, lang: str) -> str:
+        """The published address of page `key` in `lang`: canonical and alternate links, sitemap, JSON-LD."""
+        return self.absolute(self.in_lang(key, lang))
+
+    @property
+    def root_path(self) -> str:
+        """The server path of the site root ("/" or "/ward/"): the 404 page links from it."""
+        return urlsplit(self.base_url).path or "/"
+
+    def reserved(self) -> frozenset[str]:
+        """First-level names the site itself uses, so no free page may take one."""
+        paths = (self.objects(), self.people(), self.exhibitions(), self.donors(), self.search(), STATIC, ASSETS,
+                 IIIF, MEDIA, PAGEFIND, self.not_found(), self.sitemap(), self.robots(), self.file(self.home()))
+        return frozenset({p.split("/", 1)[0] for p in paths} | {ROOT_LANGUAGE, *self.languages})

@@ -1,0 +1,124 @@
+"""The stage contract: a new output is one Stage plus one line in the list; `build(only=…)` runs a
+subset and keeps the rest of the previous output; every build is swapped in whole or not at all."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kyvat.build import STAGES, build
+from kyvat.cli import main
+from kyvat.errors import KyvatError
+from kyvat.stages import BuildContext, Stage, StageReport, make_owner
+from kyvat.validate import load_collection
+
+from conftest import FIXTURE_COLLECTION
+
+
+class RecordsCsv(Stage):
+    """The toy output: every public object as a row of a CSV file at the site's root."""
+
+    name = "records-csv"
+    outputs = ("records.csv",)
+
+    def run(self, context: BuildContext) -> StageReport:
+        rows = io.StringIO()
+        writer = csv.writer(rows)
+        writer.writerow(["id", "title", "url"])
+        for obj in context.public.objects:
+            writer.writerow([obj.id, obj.title.vi, obj.id + "/"])
+        context.path("records.csv").write_text(rows.getvalue(), encoding="utf-8")
+        return StageReport(self.name, counts={"csv_rows": len(context.public.objects)})
+
+
+class Crash(Stage):
+    name = "crash"
+    outputs = ("crash.txt",)
+
+    def run(self, context: BuildContext) -> StageReport:
+        context.path("crash.txt").write_text("half", encoding="utf-8")
+        raise KeyboardInterrupt  # as a Ctrl-C would, after the other stages wrote everything
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_new_output_is_one_stage_and_one_line(tmp_path):
+    out = tmp_path / "site"
+    report = build(FIXTURE_COLLECTION, out, cache=tmp_path / "cache", jobs=1, stages=(*STAGES, RecordsCsv()))
+    public_ids = [o.id for o in load_collection(FIXTURE_COLLECTION).objects if o.is_public]
+    rows = list(csv.reader((out / "records.csv").read_text(encoding="utf-8").splitlines()))
+    assert [row[0] for row in rows[1:]] == public_ids
+    assert report.count("csv_rows") == len(public_ids) and report.stages["records-csv"].seconds >= 0
+    assert list(report.stages) == [s.name for s in STAGES] + ["records-csv"]
+    assert (out / "index.html").is_file()  # the built-in stages ran too
+    figures = report.as_dict()
+    assert figures["csv_rows"] == len(public_ids) and figures["stages"]["records-csv"]["counts"] == {
+        "csv_rows": len(public_ids)}
+
+
+def test_a_stage_that_fails_leaves_the_previous_output_whole(tmp_path):
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(FIXTURE_COLLECTION, out, cache=cache, jobs=1, stages=(*STAGES, RecordsCsv()))
+    before = snapshot(out)
+    with pytest.raises(KeyboardInterrupt):
+        build(FIXTURE_COLLECTION, out, cache=cache, jobs=1, stages=(*STAGES, Crash()))
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_only_runs_the_named_stages_and_keeps_the_other_files(tmp_path):
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(FIXTURE_COLLECTION, out, cache=cache, jobs=1)
+    before = snapshot(out)
+    home = (out / "index.html").stat().st_ino
+    (out / "iiif" / "collection.json").write_text("{}", encoding="utf-8")  # damaged: the iiif stage remakes it
+    report = build(FIXTURE_COLLECTION, out, cache=cache, only=("iiif",))
+    assert list(report.stages) == ["iiif"]
+    assert snapshot(out) == before
+    assert (out / "index.html").stat().st_ino == home  # kept as it was, not rewritten
+
+
+def test_an_unknown_stage_is_named(tmp_path):
+    with pytest.raises(KyvatError, match="no build stage named pages.*derivatives, iiif"):
+        build(FIXTURE_COLLECTION, tmp_path / "site", cache=tmp_path / "cache", only=("pages",))
+
+
+def test_each_site_file_has_one_owner():
+    owner = lambda path: make_owner(STAGES, path).name  # noqa: E731
+    assert owner("iiif/images/AB-1-1/info.json") == "derivatives"
+    assert owner("iiif/AB-1/manifest.json") == "iiif"
+    assert owner("iiif/exhibitions/thu.json") == "iiif"
+    assert owner("pagefind/pagefind.js") == "sitesearch"
+    assert owner("objects/AB-1/index.html") == "site"
+    assert owner("iiif/README.md") == "site"  # nobody's output: a partial build keeps it
+
+
+def test_a_stage_cannot_write_outside_its_folder(tmp_path):
+    context = BuildContext(root=tmp_path, public=None, staging=tmp_path / "out", cache=tmp_path, mount="iiif/")
+    assert context.path("iiif/collection.json") == tmp_path / "out" / "collection.json"
+    assert context.path("iiif/") == tmp_path / "out"
+    for bad in ("../x", "iiif/../../x", "objects/AB/index.html"):
+        with pytest.raises(KyvatError, match="refusing to write"):
+            context.path(bad)
+
+
+def test_kyvat_iiif_is_the_iiif_stage_and_keeps_other_files(tmp_path):
+    out = tmp_path / "manifests"
+    out.mkdir()
+    (out / "README.md").write_text("kept", encoding="utf-8")
+    (out / "GONE-1").mkdir()
+    (out / "GONE-1" / "manifest.json").write_text("{}", encoding="utf-8")  # an object no longer public
+    result = CliRunner().invoke(main, ["iiif", "-c", str(FIXTURE_COLLECTION), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "README.md").read_text(encoding="utf-8") == "kept"
+    assert not (out / "GONE-1").exists()
+    manifests = sorted(out.glob("*/manifest.json"))
+    assert manifests and "manifest(s)" in result.output
+    assert json.loads(manifests[0].read_text(encoding="utf-8"))["type"] == "Manifest"
