@@ -238,7 +238,7 @@ def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path) -> tuple[
     for obj in sorted(collection.objects, key=lambda o: o.id):
         for n, scan in enumerate(obj.scans, start=1):
             rel = layout.scan_rel(obj.id, scan.file)
-            folder = root / "objects" / obj.id / "scans"
+            folder = layout.Layout(root).scans(obj.id)
             path = folder / scan.file
             job = Job(obj.id, n, scan.file, scan.kind, str(path), rel, str(site_dir), str(cache_dir),
                       config.base_url, config.tile_size, config.jpeg_quality, config.max_image_pixels)

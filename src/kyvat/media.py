@@ -229,7 +229,7 @@ def read_scan_lines(collection: Collection, object_id: str) -> list[str]:
     obj = collection.object(object_id)
     if obj is None or not obj.scans:
         return []
-    folder = Path(collection.root) / "objects" / obj.id / "scans"
+    folder = layout.Layout.of(collection.root).scans(obj.id)
     lines = ["Scans (technical metadata) / Bản quét (thông số kỹ thuật):"]
     for n, scan in enumerate(obj.scans, start=1):
         path = folder / scan.file
@@ -237,7 +237,7 @@ def read_scan_lines(collection: Collection, object_id: str) -> list[str]:
             else {"problem": "no such file"}
         if scan.sha256 and meta.get("sha256") not in (None, scan.sha256):
             meta["fixity"] = f"CHANGED: the record says {scan.sha256}"
-        lines += make_technical_lines(f"{n}. scans/{scan.file}", meta)
+        lines += make_technical_lines(f"{n}. {layout.SCANS_DIR}/{scan.file}", meta)
     return lines
 
 
@@ -273,15 +273,16 @@ def read_fixity(root: Path) -> FixityReport:
     """Every master's checksum against its record, restricted objects included. Reads the records'
     `scans` lists directly, so a master that went missing is named, not silently left out."""
     report = FixityReport()
-    for record in sorted((Path(root) / "objects").glob("*/record.yaml")):
-        folder = record.parent
+    where = layout.Layout.of(root)
+    for record in sorted(where.objects.glob("*/" + layout.RECORD_FILE)):
+        folder = where.scans(record.parent.name)
         listed = make_listed_scans(_read_text(record))
-        for name in sorted(p.name for p in (folder / "scans").glob("*") if not p.name.startswith(".")):
+        for name in sorted(p.name for p in folder.glob("*") if not p.name.startswith(".")):
             if name not in listed:
                 listed[name] = ""
         for name, expected in listed.items():
-            rel = layout.scan_rel(folder.name, name)
-            path = folder / "scans" / name
+            rel = layout.scan_rel(record.parent.name, name)
+            path = folder / name
             if not path.is_file():
                 report.results.append(FixityResult(rel, "missing", expected))
             elif not expected:

@@ -10,7 +10,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from . import i18n, narratives
+from . import i18n, layout, narratives
 from .errors import KyvatError, Problem
 from .fields import FieldReader, describe, read_text_file, read_yaml_file, rel_path
 from .model import (
@@ -19,11 +19,9 @@ from .model import (
     Dimensions, Person, PersonLink, Provider, Relationship, Rights, Scan,
     Source, Text,
 )
-from .layout import TEMPLATES_DIR
+from .layout import CONFIG_FILE, OBJECTS_DIR, RECORD_FILE, TEMPLATES_DIR
 from .yamlfile import LineDict
 
-CONFIG_FILE = "kyvat.yaml"
-RECORD_FILE = "record.yaml"
 
 CONFIG_KEYS = (
     "name", "short_name", "description", "base_url", "languages", "accession_pattern", "rights",
@@ -197,7 +195,7 @@ def _scan_entry(r: FieldReader, value: Any, field: str, line: int | None) -> Sca
 
 def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object_type: str,
            words: i18n.Words) -> tuple[Scan, ...]:
-    scan_dir = folder / "scans"
+    scan_dir = folder / layout.SCANS_DIR
     on_disk = sorted(p.name for p in scan_dir.iterdir() if not p.name.startswith(".")) if scan_dir.is_dir() else []
     listed = r.each(data, "scans", "scans", lambda v, f, ln: _scan_entry(r, v, f, ln))
     scans = listed if "scans" in data else tuple(Scan(file=name) for name in on_disk)
@@ -214,7 +212,7 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
         if name not in on_disk:
             unlisted = [f for f in on_disk if f not in {s.file for s in scans}]
             close = difflib.get_close_matches(name, unlisted, n=1, cutoff=0.6)
-            r.problem(f"scans[{index}].file", f"a file in {rel_folder}/scans/", f"'{name}' is not there",
+            r.problem(f"scans[{index}].file", f"a file in {rel_folder}/{layout.SCANS_DIR}/", f"'{name}' is not there",
                       scan.line, hint=f"did you mean '{close[0]}'?" if close else "", scope="scan")
             continue
         if name in listed_at:  # the site and IIIF find a scan's service by its file name
@@ -222,11 +220,11 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
                       scan.line, scope="scan")
             continue
         listed_at[name] = index
-        transcript_path = folder / "transcripts" / (name.rsplit(".", 1)[0] + ".txt")
+        transcript_path = folder / layout.TRANSCRIPTS_DIR / layout.transcript_name(name)
         transcript = ""
         if transcript_path.is_file():
-            transcript = read_text_file(transcript_path, f"{rel_folder}/transcripts/{transcript_path.name}",
-                                    r.problems) or ""
+            transcript = read_text_file(transcript_path, f"{rel_folder}/{layout.TRANSCRIPTS_DIR}/{transcript_path.name}",
+                                        r.problems) or ""
         # Named here, once, so the site, IIIF, the search indexes and `kyvat show` call it the same.
         label = scan.label or i18n.make_scan_label(words, Scan(file=name).kind, object_type, index + 1)
         out.append(Scan(file=name, label=label, sha256=scan.sha256, transcript=transcript.strip(),
@@ -240,7 +238,7 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
     path = folder / RECORD_FILE
     rel = rel_path(root, path)
     if not path.is_file():
-        problems.append(Problem(rel, "", f"a {RECORD_FILE} in every folder under objects/", "no such file"))
+        problems.append(Problem(rel, "", f"a {RECORD_FILE} in every folder under {OBJECTS_DIR}/", "no such file"))
         return None
     data = read_yaml_file(path, rel, problems)
     r = FieldReader(rel, problems)
@@ -366,18 +364,19 @@ def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
         problems.append(Problem(str(root), "", "a collection folder (see 'kyvat init')", "no such folder"))
         return Collection(config=Config(name=Text(), base_url="", source=Source(CONFIG_FILE)), root=str(root)), problems
     config = read_config(root, problems)
-    objects_dir = root / "objects"
+    where = layout.Layout.of(root)
+    objects_dir = where.objects
     folders = sorted(p for p in objects_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) \
         if objects_dir.is_dir() else []
     words = _read_words(root, problems)
     read = {f.name: read_object(root, f, config, problems, words) for f in folders}
     objects = [a for a in read.values() if a]
-    people_dir = root / "people"
-    people_files = sorted(people_dir.glob("*.yaml")) if people_dir.is_dir() else []
+    people_dir = where.people
+    people_files = sorted(people_dir.glob("*" + layout.PERSON_SUFFIX)) if people_dir.is_dir() else []
     read_people = {f.stem: read_person(root, f, config, problems) for f in people_files}
     people = [p for p in read_people.values() if p]
-    exhibitions = [e for e in (narratives.read_exhibition(root, f, problems) for f in narratives.markdown_files(root / "exhibitions")) if e]
-    pages = [p for p in (narratives.read_page(root, f, problems) for f in narratives.markdown_files(root / "pages")) if p]
+    exhibitions = [e for e in (narratives.read_exhibition(root, f, problems) for f in narratives.markdown_files(where.exhibitions)) if e]
+    pages = [p for p in (narratives.read_page(root, f, problems) for f in narratives.markdown_files(where.pages)) if p]
     collection = Collection(
         config=config,
         root=str(root),
