@@ -4,11 +4,16 @@ nothing), the median and worst of the calls after it, and the first call after a
 Run: .venv/bin/python bench/research_repeat.py [--collection collection] [--query "liet si"] [--calls 20]
 It searches a copy of the collection in a temporary folder, so the index starts empty and the
 collection given is not touched. To time another tree: PYTHONPATH=/other/tree/src python bench/research_repeat.py
+
+With --objects N it times instead the check that a collection is unchanged (researchindex.read_stats,
+what each search costs before it asks Whoosh) on N synthetic objects of one record, two scans and
+one transcript each, last modified an hour ago: files only, not a collection that would validate.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import tempfile
@@ -16,6 +21,7 @@ import time
 from pathlib import Path
 
 import kyvat
+from kyvat import researchindex
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,12 +32,47 @@ def timed(collection: Path, query: str) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def write_synthetic(root: Path, objects: int) -> None:
+    for n in range(objects):
+        folder = root / "objects" / f"AB-2026-{n:05d}"
+        (folder / "scans").mkdir(parents=True)
+        (folder / "transcripts").mkdir()
+        (folder / "record.yaml").write_text(f"id: AB-2026-{n:05d}\n", encoding="utf-8")
+        for scan in ("001.jpg", "002.jpg"):
+            (folder / "scans" / scan).write_bytes(b"x")
+        (folder / "transcripts" / "001.txt").write_text("text", encoding="utf-8")
+    # Older than researchindex.RACY_NS, as a curator's files are: their folders' listings are kept.
+    past = researchindex.read_disk_time(root.parent / "clock") - 3600 * 10**9
+    for path in sorted(root.rglob("*"), reverse=True):
+        os.utime(path, ns=(past, past))
+
+
+def time_unchanged_check(objects: int, calls: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "collection"
+        write_synthetic(root, objects)
+        looked = researchindex.read_disk_time(Path(tmp) / "clock")
+        listed = None
+        times = []
+        for _ in range(calls + 1):  # the first look lists every folder
+            start = time.perf_counter()
+            stats, listed = researchindex.read_stats(root, listed, looked)
+            times.append((time.perf_counter() - start) * 1000)
+    print(f"kyvat {kyvat.__file__}")
+    print(f"unchanged check of {objects} objects ({len(stats)} paths): first {times[0]:.1f} ms, "
+          f"median of {calls} after it {statistics.median(times[1:]):.1f} ms (max {max(times[1:]):.1f} ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--collection", type=Path, default=REPO / "collection")
     parser.add_argument("--query", default="liet si")
     parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--objects", type=int, help="time the unchanged check on this many synthetic objects")
     args = parser.parse_args()
+    if args.objects:
+        time_unchanged_check(args.objects, args.calls)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         collection = Path(tmp) / "collection"
         shutil.copytree(args.collection, collection)

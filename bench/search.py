@@ -23,6 +23,7 @@ from urllib.parse import quote
 from kyvat import research, sitesearch
 from kyvat.model import Text
 from kyvat.searchdocs import SearchDoc
+from kyvat.urls import Urls
 
 REPO = Path(__file__).resolve().parents[1]
 SYLLABLES = (
@@ -139,14 +140,18 @@ def bench_site(objects: int, work: Path) -> None:
     out = sitesearch.write_site_index(docs, site)
     built = time.perf_counter() - started
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    index_size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and sitesearch.TEXT_DIR not in p.parts)
+    index_size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()
+                     and not p.relative_to(site).as_posix().startswith(Urls.search_texts()))
     (site / "static").mkdir()
     (site / "static" / "search.js").write_bytes((REPO / "site_templates" / "static" / "search.js").read_bytes())
-    for lang, prefix, up in (("vi", "", "../"), ("en", "en/", "../../")):
-        page = site / prefix / "search" / "index.html"
+    for lang in ("vi", "en"):
+        here = Urls.file(Urls.in_lang(Urls.search(), lang))
+        paths = "".join(f' data-{name}="{Urls.relative(path, here)}"' for name, path in Urls.search_paths(lang).items())
+        page = site / here
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
-                        f'<div id="search"></div><script type="module" src="{up}static/search.js"></script>'
+                        f'<div id="search"{paths}></div>'
+                        f'<script type="module" src="{Urls.relative(Urls.static("search.js"), here)}"></script>'
                         f'</body></html>', encoding="utf-8")
     print(f"site index: {len(docs)} documents in {len(sitesearch.make_records(docs))} records, one index for both languages "
           f"({objects} objects) built in {built:.1f} s; "
@@ -214,7 +219,7 @@ def _kinds(sizes: dict[str, int]) -> dict[str, int]:
         if "/pagefind/" not in url:
             continue  # the search page and search.js are the site's, counted by the site benchmark
         name = url.rsplit("/", 1)[-1]
-        kind = ("texts" if f"/{sitesearch.TEXT_DIR}/" in url else "page list" if name.endswith(".pf_meta")
+        kind = ("texts" if f"/{Urls.search_texts()}" in url else "page list" if name.endswith(".pf_meta")
                 else "index" if name.endswith(".pf_index") else "fragments" if name.endswith(".pf_fragment")
                 else "filters" if name.endswith(".pf_filter")
                 else "engine" if name.startswith("wasm.") or name.startswith("pagefind") and name.endswith((".js", ".json"))

@@ -7,10 +7,13 @@ import datetime as dt
 import pytest
 from click.testing import CliRunner
 
+from kyvat.build import build
 from kyvat.catalogue import (
     CatalogueError, make_loans_table, make_next_id, write_new_collection, write_new_object, write_new_person,
 )
 from kyvat.cli import main
+from kyvat.errors import KyvatError
+from kyvat.urls import BaseUrlInvalid, Urls, make_base_url
 from kyvat.validate import check_collection, load_collection
 
 
@@ -216,3 +219,48 @@ def test_scaffolds_keep_their_comments_and_layout(empty):
     assert '# hometown: {text: "", current: ""}       # quê quán: as written, and today\'s unit\n# rank: ' in person
     assert '# burial: {cemetery: "", plot: "", row: "", grave: ""}\n# biography: ' in person
     assert "publish_name" not in person and person.endswith('# contact: {phone: "", address: ""}      # riêng tư / private\n')
+
+
+# One rule for a base_url, wherever it is given (kyvat.yaml, `init --base-url`, `build --base-url`):
+# http(s) with a host, and the final '/' added when it is missing.
+BASE_URLS_KEPT = [("https://x.vn/ntt", "https://x.vn/ntt/"), ("http://localhost:8000", "http://localhost:8000/"),
+                  ("https://x.vn/ntt//", "https://x.vn/ntt/")]
+BASE_URLS_REFUSED = ["localhost:8000/", "ftp://x.vn/", "https:///ntt/", "https://x.vn/?a=1", "https://x.vn/ ntt/"]
+
+
+def test_a_base_url_is_made_one_way():
+    assert [make_base_url(given) for given, _ in BASE_URLS_KEPT] == [made for _, made in BASE_URLS_KEPT]
+    for given in BASE_URLS_REFUSED:
+        with pytest.raises(BaseUrlInvalid, match=r"^base_url: expected an http\(s\) address"):
+            make_base_url(given)
+        with pytest.raises(BaseUrlInvalid):
+            Urls(given)
+
+
+@pytest.mark.parametrize("given", BASE_URLS_REFUSED[:2])
+def test_init_refuses_a_base_url_no_visitor_could_open_and_writes_nothing(tmp_path, given):
+    with pytest.raises(CatalogueError) as refused:
+        write_new_collection(tmp_path / "x", name_vi="a", name_en="b", base_url=given, prefix="AB")
+    assert refused.value.field == "base_url" and not (tmp_path / "x").exists()
+    result = run("init", tmp_path / "x", "--base-url", given)
+    assert result.exit_code == 1 and result.output.startswith("error: --base-url: expected an http(s) address")
+    assert not (tmp_path / "x").exists()
+
+
+def test_kyvat_yaml_init_and_build_agree_on_a_base_url(tmp_path):
+    root = tmp_path / "house"
+    assert run("init", root, "--base-url", "https://x.vn/ntt").exit_code == 0
+    assert load_collection(root).config.base_url == "https://x.vn/ntt/"
+    config = root / "kyvat.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("https://x.vn/ntt/", "https://x.vn/ntt"),
+                      encoding="utf-8")
+    assert load_collection(root).config.base_url == "https://x.vn/ntt/"  # kyvat.yaml: the '/' added, as for init
+    config.write_text(config.read_text(encoding="utf-8").replace("https://x.vn/ntt", "ftp://x.vn/ntt"),
+                      encoding="utf-8")
+    (problem,) = check_collection(root)[1]
+    assert (problem.field, problem.found) == ("base_url", "'ftp://x.vn/ntt'")
+    assert problem.expected.startswith("an http(s) address")
+    config.write_text(config.read_text(encoding="utf-8").replace("ftp://", "https://"), encoding="utf-8")
+    with pytest.raises(KyvatError, match=r"^base_url: expected an http\(s\) address.*found 'x.vn/ntt'"):
+        build(root, tmp_path / "site", cache=tmp_path / "cache", base_url="x.vn/ntt", only=("iiif",))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["house"], "refused before anything is written"

@@ -14,11 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from kyvat import messages
+from kyvat.layout import BUILTIN_TEMPLATES as TEMPLATES
 from kyvat.catalogue import make_record_view
 from kyvat.cli import main
 from kyvat.errors import KyvatError
-from kyvat.i18n import STRINGS_FILE, make_scan_label, make_strings, read_words, to_dimensions_text
-from kyvat.model import Dimensions
+from kyvat.i18n import (STRINGS_FILE, Words, make_scan_label, make_strings, read_words, to_date_text,
+                        to_dimensions_text, to_number_text)
+from kyvat.model import Date, Dimensions
 from kyvat.validate import load_collection
 
 from conftest import FIXTURE_COLLECTION
@@ -31,6 +33,9 @@ nav.objects: {vi: Kỷ vật trưng bày, en: Keepsakes shown}
 iiif.attribution: {vi: Nguồn ảnh, en: Image credit}
 search.more: {vi: Xem tiếp nữa, en: Show still more}
 scan.page: {vi: "Tờ {n}", en: "Sheet {n}"}
+month.4: {vi: tháng Tư, en: Apr.}
+place.now: {vi: "{place} (nay thuộc {now})", en: "{place} (today: {now})"}
+scan.title: {vi: "{title}, {label}", en: "{title}: {label}"}
 """
 
 
@@ -87,7 +92,7 @@ def test_an_unnamed_scan_has_one_label_on_the_site_in_iiif_and_in_the_search_doc
     assert _manifest(site)["items"][0]["label"] == {"vi": ["Tờ 1"], "en": ["Sheet 1"]}
     texts = [json.loads(p.read_text(encoding="utf-8")) for p in (site / "pagefind" / "kyvat-text").glob("*.json")]
     letter = next(t for t in texts if t["key"] == f"object:{LETTER}")
-    assert letter["pages"]["1"]["title"] == {"vi": "Thư gửi mẹ — Tờ 1", "en": "Letter to mother — Sheet 1"}
+    assert letter["pages"]["1"]["title"] == {"vi": "Thư gửi mẹ, Tờ 1", "en": "Letter to mother: Sheet 1"}
     assert load_collection(own_words_site / "collection").object(LETTER).scans[0].label.as_dict() == \
         {"vi": "Tờ 1", "en": "Sheet 1"}
 
@@ -107,15 +112,81 @@ def test_dimensions_are_written_one_way_on_the_site_in_iiif_and_in_kyvat_show(ow
     assert f"<dd>{en}</dd>" in _html(site, f"en/objects/{LETTER}/index.html")
     shown = {pair["label"]["en"][0]: pair["value"] for pair in _manifest(site)["metadata"]}
     assert shown["Dimensions"] == {"vi": [vi], "en": [en]}
-    view = make_record_view(load_collection(collection), LETTER)
+    view = make_record_view(load_collection(collection), LETTER, read_words(collection))
     assert re.search(rf"^dimensions +{re.escape(en)}$", view, re.M), view
 
 
 def test_numbers_take_the_decimal_mark_of_their_language():
+    words = read_words(None)
     dims = Dimensions(height=0.25, width=1234567.0, depth=None, weight=0.1 + 0.2)
-    assert to_dimensions_text(dims, "vi") == "height 0,25 cm, width 1234567 cm, weight 0,3 g"
-    assert to_dimensions_text(dims, "en") == "height 0.25 cm, width 1234567 cm, weight 0.3 g"
-    assert to_dimensions_text(Dimensions(), "vi") == ""
+    assert to_dimensions_text(dims, "vi", words) == "cao 0,25 cm, rộng 1234567 cm, nặng 0,3 g"
+    assert to_dimensions_text(dims, "en", words) == "height 0.25 cm, width 1234567 cm, weight 0.3 g"
+    assert to_dimensions_text(Dimensions(), "vi", words) == ""
+    # the mark is a word of the table, so a collection may choose another
+    own = Words({**words.strings, "number.decimal": {"vi": ",", "en": "·"}})
+    assert to_number_text(20.5, "en", own) == "20·5" and to_number_text(20.5, "vi", own) == "20,5"
+
+
+def test_dates_are_written_with_the_words_of_the_table():
+    words = read_words(None)
+    own = Words({**words.strings, "month.3": {"vi": "tháng Ba", "en": "Mar."},
+                 "date.about": {"vi": "chừng {date}", "en": "c. {date}"},
+                 "date.uncertain": {"vi": "{date}?", "en": "{date}?"},
+                 "date.decade": {"vi": "những năm {decade}", "en": "{decade}s"}})
+    assert to_date_text(Date("1972-03-12", "1972-03-12"), "vi", own) == "ngày 12 tháng Ba năm 1972"
+    assert to_date_text(Date("1972-03-12", "1972-03-12"), "en", own) == "12 Mar. 1972"
+    assert to_date_text(Date("1972-03%", "1972-03%"), "en", own) == "c. Mar. 1972?"
+    assert to_date_text(Date("196X~", "196X~"), "vi", own) == "chừng những năm 1960"
+    assert to_date_text(Date("1972?", "1972?"), "vi", words) == "năm 1972 (?)"
+
+
+def test_a_collection_month_shows_in_the_english_page_and_the_manifest(own_words_site):
+    site = own_words_site / "_site"
+    # the letter is dated 1972-04-05: Vietnamese shows the date as written on it, English the words
+    assert "<dd>5 Apr. 1972</dd>" in _html(site, f"en/objects/{LETTER}/index.html")
+    shown = {pair["label"]["en"][0]: pair["value"] for pair in _manifest(site)["metadata"]}
+    assert shown["Date"] == {"vi": ["ngày 5 tháng 4 năm 1972"], "en": ["5 Apr. 1972"]}
+    # a date with no wording of its own (received 2026-04-30) takes the month in Vietnamese too
+    assert "ngày 30 tháng Tư năm 2026" in _html(site, "objects/TT-2026-0003/index.html")
+
+
+def test_a_place_and_its_current_name_are_written_one_way_everywhere(own_words_site):
+    site, collection = own_words_site / "_site", own_words_site / "collection"
+    old, now = "quận Lê Chân cũ, Hải Phòng", "phường An Biên, thành phố Hải Phòng"
+    vi, en = f"{old} (nay thuộc {now})", f"{old} (today: {now})"
+    assert vi in _html(site, f"objects/{LETTER}/index.html") and en in _html(site, f"en/objects/{LETTER}/index.html")
+    assert "Thành cổ Quảng Trị (today: tỉnh Quảng Trị)" in _html(site, "en/people/pham-van-duc/index.html")
+    shown = {pair["label"]["en"][0]: pair["value"] for pair in _manifest(site)["metadata"]}
+    assert shown["Places"] == {"vi": [vi, "Quảng Trị"], "en": [en, "Quảng Trị"]}
+    view = make_record_view(load_collection(collection), LETTER, read_words(collection))
+    assert re.search(rf"^places +{re.escape(en)}; Quảng Trị$", view, re.M), view
+
+
+def test_a_scan_is_titled_one_way_in_the_page_the_viewer_and_the_search_documents(own_words_site):
+    site = own_words_site / "_site"
+    page = _html(site, f"objects/{LETTER}/index.html")
+    # the image's text and the viewer's title (the script shows data-title) both come from scan.title
+    assert 'alt="Thư gửi mẹ, Tờ 1"' in page and 'data-title="Thư gửi mẹ, Trang 2"' in page
+    assert 'data-title="Letter to mother: Page 2"' in _html(site, f"en/objects/{LETTER}/index.html")
+    script = (TEMPLATES / "static" / "kyvat.js").read_text(encoding="utf-8")
+    assert "dataset.title" in script and '" — "' not in script
+
+
+def test_a_media_scan_needs_no_fallback_label():
+    """records.py labels every scan, so the templates show the label and nothing in its place."""
+    assert not [p.name for p in TEMPLATES.glob("*.html") if re.search(r"label\) or ", p.read_text(encoding="utf-8"))]
+
+
+def test_the_catalogue_asks_privacy_who_is_named_publicly(monkeypatch):
+    from kyvat import catalogue, privacy
+
+    collection = load_collection(FIXTURE_COLLECTION)
+    monkeypatch.setattr(privacy, "is_named_publicly", lambda person: person.id == "nguyen-thi-hanh")
+    named = {row[0]: row[2] for row in catalogue.make_people_table(collection)[1:]}
+    assert named["nguyen-thi-hanh"] == "yes" and named["pham-van-duc"] == "no"
+    view = make_record_view(collection, "pham-van-duc", read_words(None))
+    assert re.search(r"^named publicly +no$", view, re.M), view
+    assert "le-thi-thuan, not named publicly" in make_record_view(collection, LETTER, read_words(None))
 
 
 def test_a_text_cut_at_an_unquoted_comma_is_an_error_not_a_shorter_word():

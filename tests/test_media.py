@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,10 +25,14 @@ from click.testing import CliRunner
 from PIL import Image
 
 from kyvat import recordedit
+from kyvat.build import build
 from kyvat.cli import main
+from kyvat.i18n import read_words
+from kyvat.privacy import to_public
+from kyvat.searchdocs import make_search_documents
 from kyvat.tiles import to_display
 from kyvat.media import read_image, read_image_size, read_technical_metadata
-from kyvat.validate import load_collection
+from kyvat.validate import check_collection, load_collection
 
 SAMPLE_RECORDING = next((Path(__file__).resolve().parents[1] / "collection" / "objects").glob("*/scans/*.mp3"))
 
@@ -147,6 +153,97 @@ def test_add_scan_to_an_inline_list_writes_it_one_entry_a_line_keeping_its_comme
     text = record.read_text(encoding="utf-8")
     assert "# the front only" in text and "  - 001.jpg\n  - file: 002.jpg\n    sha256: " in text
     assert [s.file for s in load_collection(root).objects[0].scans] == ["001.jpg", "002.jpg"]
+
+
+@pytest.mark.parametrize("listed", ["[001.jpg]", "[]"])
+def test_add_scan_to_an_inline_list_keeps_the_comments_below_it_below_it(tmp_path, listed):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()})
+    record = folder / "record.yaml"
+    old = record.read_text(encoding="utf-8") + f"scans: {listed}  # the front only\n# cuối hồ sơ\n\n# end of the record\n"
+    record.write_text(old, encoding="utf-8")
+    new = tmp_path / "back.jpg"
+    new.write_bytes(jpeg((300, 200)))
+    assert run("add-scan", "-c", root, "AB-2026-0001", new).exit_code == 0
+    text = record.read_text(encoding="utf-8")
+    head, _, tail = text.partition("scans:")
+    assert head == old.partition("scans:")[0] and "# the front only\n" in tail
+    assert tail.endswith(f"    sha256: {sha(new)}\n# cuối hồ sơ\n\n# end of the record\n"), text
+
+
+# Two lists, each indented its own way: one dump cannot keep both, so kyvat changes neither.
+MIXED_LISTS = {
+    "keywords first": "keywords:\n- thư\n- mẹ\nscans:\n  - file: 001.jpg\nvisibility: public\n",
+    "scans first": "scans:\n  - file: 001.jpg\nkeywords:\n- thư\n- mẹ\nvisibility: public\n",
+}
+
+
+@pytest.mark.parametrize("order", MIXED_LISTS)
+def test_a_record_whose_lists_are_indented_two_ways_is_refused_not_re_indented(tmp_path, order):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()})
+    record = folder / "record.yaml"
+    old = record.read_text(encoding="utf-8").replace("visibility: public  # shown on the site\n", MIXED_LISTS[order])
+    record.write_text(old, encoding="utf-8")
+    new = tmp_path / "back.jpg"
+    new.write_bytes(jpeg((300, 200)))
+    result = run("add-scan", "-c", root, "AB-2026-0001", new)
+    assert result.exit_code == 1, result.output
+    assert "expected a record kyvat can change without changing what else it says, found a layout it cannot " \
+           "edit safely (line " in result.output and "edit it by hand" in result.output
+    assert record.read_text(encoding="utf-8") == old
+    assert [p.name for p in (folder / "scans").iterdir()] == ["001.jpg"]
+
+
+def test_a_save_from_a_text_editor_during_the_edit_is_kept_and_the_edit_refused(tmp_path, monkeypatch):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()}, listed=["001.jpg"])
+    record = folder / "record.yaml"
+    saved = record.read_text(encoding="utf-8").replace("title: {vi: Thư, en: Letter}", "title: {vi: Thư mẹ}")
+    real_dump = recordedit.YAML.dump
+
+    def dump_while_she_saves(self, data, stream):
+        record.write_text(saved, encoding="utf-8")  # her editor saves between kyvat's read and its write
+        real_dump(self, data, stream)
+
+    monkeypatch.setattr(recordedit.YAML, "dump", dump_while_she_saves)
+    new = tmp_path / "page.jpg"
+    new.write_bytes(jpeg((300, 200)))
+    result = run("add-scan", "-c", root, "AB-2026-0001", new)
+    assert result.exit_code == 1
+    assert "record.yaml: error: expected a record no other program changes during the edit, found a file that " \
+           "changed meanwhile; nothing was written" in result.output
+    assert record.read_text(encoding="utf-8") == saved
+    assert [p.name for p in (folder / "scans").iterdir()] == ["001.jpg"]
+
+
+def test_a_linked_record_is_changed_where_it_points_inside_the_collection_never_outside(tmp_path):
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()}, listed=["001.jpg"])
+    record = folder / "record.yaml"
+    kept = root / "records" / "AB-2026-0001.yaml"  # the curator keeps her records together, linked
+    kept.parent.mkdir()
+    record.rename(kept)
+    record.symlink_to(Path("..", "..", "records", "AB-2026-0001.yaml"))
+    new = tmp_path / "page.jpg"
+    new.write_bytes(jpeg((300, 200)))
+    assert run("add-scan", "-c", root, "AB-2026-0001", new).exit_code == 0
+    assert record.is_symlink() and "file: 002.jpg" in kept.read_text(encoding="utf-8")
+
+    outside = tmp_path / "elsewhere.yaml"
+    kept.rename(outside)
+    record.unlink()
+    record.symlink_to(outside)
+    before = outside.read_bytes()
+    result = run("add-scan", "-c", root, "AB-2026-0001", new)
+    assert result.exit_code == 1
+    assert f"expected a record inside the collection, found a symbolic link to {outside}, outside it" in result.output
+    assert outside.read_bytes() == before and record.is_symlink()
+    assert sorted(p.name for p in (folder / "scans").iterdir()) == ["001.jpg", "002.jpg"]
 
 
 def test_a_save_that_fails_half_way_leaves_the_record_and_the_scans_as_they_were(tmp_path, monkeypatch):
@@ -287,3 +384,24 @@ def test_every_exif_orientation_is_shown_upright(mode):
             master.load()
             shown, notes = to_display(master)
         assert (shown.size, list(shown.getdata()), notes) == (upright.size, expected, []), orientation
+
+
+def test_a_default_scan_label_counts_the_scans_kept_as_the_canvas_anchor_and_search_do(tmp_path):
+    """The first listed scan is missing: the scan shown first is page 1 everywhere (its section
+    #p1, canvas 1, its search document), not "Trang 2" after a page the visitor never sees."""
+    root = tmp_path / "c"
+    write_kyvat_yaml(root)
+    folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg(), "002.jpg": jpeg((300, 200))},
+                          listed=["000.jpg", "001.jpg", "002.jpg"])
+    (folder / "transcripts").mkdir()
+    (folder / "transcripts" / "001.txt").write_text("Mẹ kính yêu!", encoding="utf-8")
+    report = build(root, tmp_path / "site", cache=tmp_path / "cache", jobs=1, only=("derivatives", "iiif", "site"))
+    assert [p.field for p in report.problems] == ["scans[0].file"]
+    page = (tmp_path / "site" / "objects" / "AB-2026-0001" / "index.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="scan[^"]*" id="(p\d+)" aria-label="([^"]*)"', page)
+    assert sections == [("p1", "Trang 1"), ("p2", "Trang 2")]
+    manifest = json.loads((tmp_path / "site" / "iiif" / "AB-2026-0001" / "manifest.json").read_text("utf-8"))
+    assert [(c["id"].rsplit("/", 1)[-1], c["label"]["vi"][0], c["label"]["en"][0]) for c in manifest["items"]] \
+        == [("1", "Trang 1", "Page 1"), ("2", "Trang 2", "Page 2")]
+    (doc,) = [d for d in make_search_documents(to_public(check_collection(root)[0]), read_words(root)) if d.kind == "transcript"]
+    assert (doc.page, doc.url.rsplit("#", 1)[-1], doc.title.vi.endswith("Trang 1")) == (1, "p1", True), doc.title

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
+from kyvat import layout
 from kyvat.dates import DateInvalid, make_bounds
 from kyvat.records import read_collection
 from kyvat.yamlfile import YamlSyntaxError, make_front_matter, make_yaml
@@ -122,3 +125,22 @@ def test_yaml_is_read_fast_yet_a_mistake_is_worded_by_the_clearer_parser():
     with pytest.raises(YamlSyntaxError) as wrong:
         make_yaml("title:\n\tvi: Thư\n")
     assert wrong.value.line == 2 and "'\\t'" in wrong.value.message
+
+
+def test_no_module_but_layout_joins_the_collections_folders():
+    """layout.py is the one disk layout: no other module joins one of its names into a path
+    (`folder / SCANS_DIR`, f"{x}/{layout.TRANSCRIPTS_DIR}/…") or spells a folder of it itself
+    (`root / "site_templates"`, `"assets/…"`). urls.py is the site's addresses, not the disk's."""
+    names = [n for n in vars(layout) if n.isupper() and isinstance(getattr(layout, n), str)]
+    folders = [v for v in (getattr(layout, n) for n in names if n.endswith("_DIR")) if v != layout.CACHE_DIR]
+    name = rf"(?:layout\.)?(?:{'|'.join(names)})\b"
+    joined = re.compile(rf"/\s*{name}|\{{{name}\}}/\{{|\}}/\{{{name}\}}")
+    spelled = re.compile(rf"""/\s*["'](?:{'|'.join(folders)})["']|["'](?:{'|'.join(folders)})/""")
+    found = []
+    for path in sorted((Path(layout.__file__).parent).glob("*.py")):
+        if path.name == "layout.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if joined.search(line) or (path.name != "urls.py" and spelled.search(line)):
+                found.append(f"{path.name}:{number}: {line.strip()}")
+    assert found == []

@@ -25,10 +25,11 @@ from kyvat.model import (Acquisition, Artifact, Collection, Config, Date, Person
                          Text)
 from kyvat.privacy import hidden_names, to_public
 from kyvat.searchdocs import make_search_documents
+from kyvat.urls import Urls
 from kyvat.validate import load_collection
 from kyvat.vietnamese import make_terms
 
-from conftest import FIXTURE_COLLECTION
+from conftest import FIXTURE_COLLECTION, SAMPLE_COLLECTION
 from leaks import find_leaks, planted_markers
 
 SRC = Source("test")
@@ -66,7 +67,7 @@ GRAVE = _object("AB-2026-0003", "Ảnh mả tổ", "Ảnh chụp mả tổ ở q
 
 @pytest.fixture
 def index_dir(tmp_path: Path) -> Path:
-    research.write_index(make_search_documents(_collection(LETTER, NOTICE, GRAVE)), tmp_path / "index")
+    research.write_index(make_search_documents(_collection(LETTER, NOTICE, GRAVE), WORDS), tmp_path / "index")
     return tmp_path / "index"
 
 
@@ -143,24 +144,24 @@ def test_facets_count_every_hit(index_dir):
 
 def test_index_is_updated_incrementally(tmp_path):
     where = tmp_path / "index"
-    first = research.write_index(make_search_documents(_collection(LETTER, NOTICE)), where)
+    first = research.write_index(make_search_documents(_collection(LETTER, NOTICE), WORDS), where)
     assert (first.added, first.updated, first.removed) == (5, 0, 0)
-    again = research.write_index(make_search_documents(_collection(LETTER, NOTICE)), where)
+    again = research.write_index(make_search_documents(_collection(LETTER, NOTICE), WORDS), where)
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
     changed = replace(NOTICE, title=Text(vi="Giấy báo tử liệt sĩ Quý"))
-    update = research.write_index(make_search_documents(_collection(LETTER, changed, GRAVE)), where)
+    update = research.write_index(make_search_documents(_collection(LETTER, changed, GRAVE), WORDS), where)
     assert (update.added, update.updated, update.removed, update.unchanged) == (1, 1, 0, 4)
     assert keys(research.search_index(where, "title:quy")) == ["object:AB-2026-0002"]
-    shrunk = research.write_index(make_search_documents(_collection(NOTICE)), where)
+    shrunk = research.write_index(make_search_documents(_collection(NOTICE), WORDS), where)
     assert shrunk.removed == 4 and keys(research.search_index(where, "thu gui me")) == []
 
 
 def test_a_damaged_index_is_rebuilt_from_the_records(tmp_path):
     where = tmp_path / "index"
-    research.write_index(make_search_documents(_collection(LETTER, NOTICE)), where)
+    research.write_index(make_search_documents(_collection(LETTER, NOTICE), WORDS), where)
     for toc in where.glob("*.toc"):  # the index is a cache: a damaged one must not stop a search
         toc.write_bytes(b"not a whoosh table of contents")
-    rebuilt = research.write_index(make_search_documents(_collection(LETTER, NOTICE)), where)
+    rebuilt = research.write_index(make_search_documents(_collection(LETTER, NOTICE), WORDS), where)
     assert (rebuilt.added, rebuilt.unchanged) == (5, 0)
     assert keys(research.search_index(where, "thu gui me"))
 
@@ -189,7 +190,7 @@ def test_no_private_value_reaches_either_index(built_fixture):
     markers = planted_markers(FIXTURE_COLLECTION, hidden_names(collection))
     assert markers, "the fixture collection plants markers"
     pagefind = built_fixture / "pagefind"
-    assert any(pagefind.rglob("*.pf_index")) and any((pagefind / sitesearch.TEXT_DIR).iterdir())
+    assert any(pagefind.rglob("*.pf_index")) and any((built_fixture / Urls.search_texts()).iterdir())
     assert find_leaks(pagefind, markers | _folded_forms(markers)) == []
     index = built_fixture.parent / "cache" / "index"
     assert find_leaks(index, markers | _folded_forms(markers)) == []
@@ -198,7 +199,7 @@ def test_no_private_value_reaches_either_index(built_fixture):
 
 
 def test_the_site_records_hold_search_terms_once_and_the_original_text_apart(tmp_path):
-    docs = make_search_documents(to_public(_collection(LETTER)))
+    docs = make_search_documents(to_public(_collection(LETTER)), WORDS)
     records = sitesearch.make_records(docs)
     assert [d.key for d, _ in records if d.kind == "transcript"] == []  # pages are part of their object
     obj, pages = next((d, p) for d, p in records if d.key == "object:AB-2026-0001")
@@ -216,14 +217,14 @@ def test_the_site_records_hold_search_terms_once_and_the_original_text_apart(tmp
     assert sitesearch.record_path("") == "index.html"
 
     out = sitesearch.write_site_index(docs, tmp_path)
-    texts = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (out / sitesearch.TEXT_DIR).iterdir()}
+    texts = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / Urls.search_texts()).iterdir()}
     assert len(texts) == len(records)  # one text per Pagefind result, named after it
     letter = next(t for t in texts.values() if t["key"] == "object:AB-2026-0001")
     assert letter["kind"] == "object" and letter["url"] == "objects/AB-2026-0001/"
     assert letter["pages"]["2"] == {"key": "transcript:AB-2026-0001:2", "url": "objects/AB-2026-0001/#p2",
                                     "title": {"vi": "Thư gửi mẹ — Trang 2", "en": "Thư gửi mẹ — Page 2"},
                                     "text": "Con hôn mẹ. Đức"}
-    assert json.loads((out / sitesearch.ANALYSIS_FILE).read_text())["variants"]["sy"] == "si"
+    assert json.loads((tmp_path / Urls.search_analysis()).read_text())["variants"]["sy"] == "si"
     # One index for every language, and no fragments: the texts stand in for them.
     assert list(json.loads((out / "pagefind-entry.json").read_text())["languages"]) == ["vi"]
     assert not (out / "fragment").exists()
@@ -238,9 +239,9 @@ def _strings(data: bytes) -> list[str]:
 
 def test_an_index_from_another_analysis_is_rebuilt(tmp_path, monkeypatch):
     where = tmp_path / "index"
-    research.write_index(make_search_documents(_collection(LETTER)), where)
+    research.write_index(make_search_documents(_collection(LETTER), WORDS), where)
     monkeypatch.setattr(research, "ANALYSIS_VERSION", "test")
-    again = research.write_index(make_search_documents(_collection(LETTER)), where)
+    again = research.write_index(make_search_documents(_collection(LETTER), WORDS), where)
     assert again.added == 4 and again.unchanged == 0
     shutil.rmtree(where)
 
@@ -304,6 +305,66 @@ def test_a_broken_record_is_reported_at_every_search_until_mended(sample_copy):
             index.search("thu gui me")
     record.write_text(good, encoding="utf-8")
     assert index.search("thu gui me").total
+
+
+def test_the_collections_own_words_name_the_scans_searched(sample_copy):
+    # records.py names an unlabelled scan from the collection's word table: a change there is a change of records.
+    index = kyvat.open_index(sample_copy)
+    assert index.search("Sheet").total == 0
+    (sample_copy / "site_templates").mkdir()
+    (sample_copy / "site_templates" / "i18n.yaml").write_text('scan.page: {vi: "Tờ {n}", en: "Sheet {n}"}\n',
+                                                              encoding="utf-8")
+    assert index.refresh() is True
+    assert "transcript:AB-2026-0003:1" in keys(index.search("Sheet"))
+
+
+def test_a_collection_is_the_one_named_whatever_the_working_folder(tmp_path, monkeypatch):
+    for house, title in (("a", "Thư gửi chị"), ("b", "Thư gửi cậu")):
+        shutil.copytree(SAMPLE_COLLECTION, tmp_path / house / "collection")
+        _retitle(tmp_path / house / "collection" / "objects" / "AB-2026-0001" / "record.yaml", "Thư gửi mẹ", title)
+    titles = lambda results: {hit.title["vi"] for hit in results.hits}  # noqa: E731
+    monkeypatch.chdir(tmp_path / "a")
+    assert "Thư gửi chị" in titles(kyvat.search("collection", "thu gui"))
+    monkeypatch.chdir(tmp_path / "b")
+    found = titles(kyvat.search(tmp_path / "a" / "collection", "thu gui", limit=None))
+    assert "Thư gửi chị" in found and "Thư gửi cậu" not in found
+    assert kyvat.open_index("collection").root == tmp_path / "b" / "collection"
+
+
+def _age(root: Path, clock: Path) -> None:
+    """Every file and folder under `root` last modified an hour ago, by the file system's clock."""
+    past = researchindex.read_disk_time(clock) - 3600 * 10**9
+    for path in sorted(root.rglob("*"), reverse=True) + [root]:  # a folder's time after its files'
+        os.utime(path, ns=(past, past))
+
+
+def test_an_unchanged_collection_is_checked_without_listing_its_folders(sample_copy, tmp_path, monkeypatch):
+    # git's index, for folders: an entry added, removed or renamed changes the folder's time.
+    _age(sample_copy, tmp_path / "clock")
+    index = kyvat.open_index(sample_copy)
+    index.refresh()
+    index.refresh()  # the first look lists every folder; this one remembers those it listed
+    listed: list[str] = []  # the collection's folders listed (the index's own are Whoosh's business)
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path).is_relative_to(sample_copy):
+            listed.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert index.refresh() is False and listed == []
+    scans = sample_copy / "objects" / "AB-2026-0001" / "scans"
+    shutil.copy(scans / "001.jpg", scans / "003.jpg")
+    assert index.refresh() is True
+    transcript = sample_copy / "objects" / "AB-2026-0001" / "transcripts" / "002.txt"
+    transcript.write_text(transcript.read_text(encoding="utf-8").replace("Đức", "Đạt"), encoding="utf-8")
+    assert index.refresh() is True and "transcript:AB-2026-0001:2" in keys(index.search("Đạt"))
+    # A folder changed within the clock tick of a look may change again keeping its time: it is listed again.
+    before = scans.stat().st_mtime_ns
+    (scans / "003.jpg").unlink()
+    os.utime(scans, ns=(before, before))
+    assert index.refresh() is True
 
 
 def test_the_whoosh_internals_read_are_those_of_the_installed_whoosh(index_dir):

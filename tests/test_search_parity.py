@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from kyvat.cli import main
 from kyvat.i18n import read_words
+from kyvat.urls import Urls
 from kyvat.vietnamese import fold, to_term
 
 from conftest import SAMPLE_COLLECTION
@@ -134,7 +135,8 @@ def test_the_browser_folds_as_python_does(site):
     words = ["Liệt", "sỹ", "Quí", "ĐỨC", "Thuỷ", "Hoà", "ngưỡng", "Ỷ", "kỹ", "giữ", "ĐƯỜNG", "Mỹ", "Hy"]
     folded = site.page.evaluate("""async words => {
         const m = await import(new URL("../static/search.js", location.href).href);
-        const variants = (await (await fetch(new URL("../pagefind/kyvat-analysis.json", location.href))).json()).variants;
+        const analysis = new URL(document.getElementById("search").dataset.analysis, document.baseURI);
+        const variants = (await (await fetch(analysis)).json()).variants;
         return words.map(w => [m.fold(w), m.term(w, variants)]);
     }""", words)
     assert folded == [[fold(w), to_term(w)] for w in words]
@@ -162,9 +164,11 @@ def test_words_spread_over_pages_cost_a_screen_at_most_twenty_texts(tmp_path, se
     (tmp_path / "static").mkdir()
     shutil.copy(Path(__file__).parents[1] / "site_templates" / "static" / "search.js", tmp_path / "static")
     (tmp_path / "search").mkdir()
-    (tmp_path / "search" / "index.html").write_text(
+    here = Urls.file(Urls.search())
+    paths = "".join(f' data-{name}="{Urls.relative(path, here)}"' for name, path in Urls.search_paths("vi").items())
+    (tmp_path / here).write_text(
         '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tìm</title></head><body>'
-        '<div id="search" data-pages="" data-index="pagefind/"></div>'
+        f'<div id="search"{paths}></div>'
         f'<script type="application/json" id="kyvat-words">{json.dumps(read_words(None).for_script("vi"))}</script>'
         '<script type="module" src="../static/search.js"></script></body></html>',
         encoding="utf-8")

@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -109,16 +112,73 @@ def test_a_stage_cannot_write_outside_its_folder(tmp_path):
             context.path(bad)
 
 
-def test_kyvat_iiif_is_the_iiif_stage_and_keeps_other_files(tmp_path):
+def test_kyvat_iiif_is_the_iiif_stage_and_keeps_other_files(collection_copy, tmp_path):
     out = tmp_path / "manifests"
-    out.mkdir()
+    run = lambda: CliRunner().invoke(main, ["iiif", "-c", str(collection_copy), "--out", str(out)])  # noqa: E731
+    assert run().exit_code == 0
     (out / "README.md").write_text("kept", encoding="utf-8")
+    (out / "notes").mkdir()  # an empty folder of the curator's, and a link: kept as they are
+    (out / "latest").symlink_to("collection.json")
     (out / "GONE-1").mkdir()
     (out / "GONE-1" / "manifest.json").write_text("{}", encoding="utf-8")  # an object no longer public
-    result = CliRunner().invoke(main, ["iiif", "-c", str(FIXTURE_COLLECTION), "--out", str(out)])
+    (out / "docs" / "old").mkdir(parents=True)
+    (out / "docs" / "old" / "manifest.json").write_text("mine", encoding="utf-8")  # deeper: not the stage's
+    out.chmod(0o700)
+    result = run()
     assert result.exit_code == 0, result.output
     assert (out / "README.md").read_text(encoding="utf-8") == "kept"
+    assert (out / "notes").is_dir() and (out / "latest").is_symlink()
+    assert (out / "docs" / "old" / "manifest.json").read_text(encoding="utf-8") == "mine"
     assert not (out / "GONE-1").exists()
+    assert out.stat().st_mode & 0o777 == 0o700
     manifests = sorted(out.glob("*/manifest.json"))
     assert manifests and "manifest(s)" in result.output
     assert json.loads(manifests[0].read_text(encoding="utf-8"))["type"] == "Manifest"
+    assert not (tmp_path / ".kyvat-cache").exists()  # the IIIF stage needs no cache
+
+
+def test_each_stage_writes_only_what_it_claims(tmp_path):
+    for stage in STAGES:
+        out = tmp_path / stage.name
+        build(FIXTURE_COLLECTION, out, cache=tmp_path / "cache", jobs=1, only=(stage.name,))
+        written = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
+        strays = [p for p in written if p != ".kyvat-output" and make_owner(STAGES, p) is not stage]
+        assert strays == [], stage.name
+        assert bool(stage.outputs) == out.exists(), stage.name  # the research index alone leaves no output
+
+
+def test_an_output_folder_that_holds_the_collection_or_other_files_is_refused(tmp_path):
+    collection = tmp_path / "house" / "collection"
+    shutil.copytree(FIXTURE_COLLECTION, collection)
+    (tmp_path / "house" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(KyvatError, match="holds .*collection"):
+        build(collection, tmp_path / "house", cache=tmp_path / "cache", jobs=1)
+    with pytest.raises(KyvatError, match="inside"):
+        build(collection, collection / "site", cache=tmp_path / "cache", jobs=1)
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "letter.docx").write_text("mine", encoding="utf-8")
+    with pytest.raises(KyvatError, match="holds files kyvat did not write"):
+        build(collection, documents, cache=tmp_path / "cache", jobs=1)
+    assert (documents / "letter.docx").read_text(encoding="utf-8") == "mine"
+    assert (tmp_path / "house" / "notes.txt").is_file() and (collection / "kyvat.yaml").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_rebuild_replaces_the_site_in_one_step_and_cleans_up_after_killed_builds(tmp_path):
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(FIXTURE_COLLECTION, out, cache=cache, jobs=1)
+    dead = _dead_pid()
+    for kind in ("new", "old"):  # what a build killed before its clean-up leaves
+        (tmp_path / f".site.{kind}-{dead}-x1y2").mkdir()
+    (tmp_path / f".site.new-{os.getpid()}-live").mkdir()  # this process is alive: not touched
+    before = out.stat().st_ino
+    build(FIXTURE_COLLECTION, out, cache=cache, jobs=1)
+    assert out.stat().st_ino != before and (out / "index.html").is_file() and (out / ".kyvat-output").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [f".site.new-{os.getpid()}-live"]
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid

@@ -54,6 +54,36 @@ def test_files_that_are_not_pages():
     assert URLS.static("kyvat.css") == "static/kyvat.css"
     assert (URLS.sitemap(), URLS.robots(), URLS.pagefind()) == ("sitemap.xml", "robots.txt", "pagefind/")
     assert URLS.media("AB-2026-0002", 1, ".mp3") == "media/AB-2026-0002-1.mp3"
+    assert URLS.pagefind_script() == "pagefind/pagefind.js"
+    assert URLS.search_texts() == "pagefind/kyvat-text/"
+    assert URLS.search_text("en_1a2b3c") == "pagefind/kyvat-text/en_1a2b3c.json"
+    assert URLS.search_analysis() == "pagefind/kyvat-analysis.json"
+
+
+@pytest.mark.parametrize("target, here, expected", [
+    ("", "index.html", "index.html"),
+    ("objects/", "index.html", "objects/index.html"),
+    ("objects/AB-1/", "en/objects/AB-2/index.html", "../../../objects/AB-1/index.html"),
+    ("static/kyvat.css", "en/people/index.html", "../../static/kyvat.css"),
+    ("en/", "objects/AB-1/index.html", "../../en/index.html"),
+    ("objects/AB-1/#p2", "search/index.html", "../objects/AB-1/#p2"),
+    ("iiif/X/manifest.json?manifest=https%3A//example.vn/nha/iiif/X/manifest.json", "objects/X/index.html",
+     "../../iiif/X/manifest.json?manifest=https%3A//example.vn/nha/iiif/X/manifest.json"),
+])
+def test_links_are_relative_to_the_page(target, here, expected):
+    assert URLS.relative(target, here) == expected
+
+
+def test_the_404_page_links_from_the_site_root():
+    assert URLS.from_root(URLS.in_lang(URLS.objects(), "en"), URLS.root_path) == "/nha/en/objects/index.html"
+    assert URLS.from_root(URLS.iiif_link("X"), "/") == "/" + URLS.iiif_link("X")
+
+
+def test_pagefind_names_a_page_by_its_server_path():
+    assert URLS.served(URLS.page_of(URLS.scan("AB-1", 2))) == "/objects/AB-1/"
+    assert URLS.served(URLS.home()) == "/"
+    assert URLS.served(URLS.not_found()) == "/404.html"
+    assert URLS.page_of(URLS.person("a")) == "people/a/"
 
 
 def test_every_iiif_path():
@@ -67,6 +97,7 @@ def test_every_iiif_path():
     assert URLS.image_service(oid, 2) == "iiif/images/AB-2026-0001-2"
     assert URLS.image_size(oid, 2, 400, 277) == "iiif/images/AB-2026-0001-2/full/400,277/0/default.jpg"
     assert URLS.image_request("0,512,512,512", "256,256") == "0,512,512,512/256,256/0/default.jpg"
+    assert URLS.info_json(URLS.image_service(oid, 2)) == "iiif/images/AB-2026-0001-2/info.json"
     assert URLS.collection() == "iiif/collection.json"
     assert URLS.exhibition_collection("thu") == "iiif/exhibitions/thu.json"
     assert URLS.person_collection("nguyen-van-duc") == "iiif/people/nguyen-van-duc.json"
@@ -80,6 +111,8 @@ def test_absolute_addresses_come_from_the_base_url():
     assert URLS.canonical(URLS.person("a"), "en") == "https://example.vn/nha/en/people/a/"
     assert URLS.canonical(URLS.home(), "vi") == "https://example.vn/nha/"
     assert URLS.absolute(URLS.sitemap()) == "https://example.vn/nha/sitemap.xml"
+    # dragged onto a IIIF viewer, the logo link opens the manifest's published address
+    assert URLS.iiif_link("X") == "iiif/X/manifest.json?manifest=https%3A//example.vn/nha/iiif/X/manifest.json"
     assert URLS.root_path == "/nha/"
     assert Urls("https://example.vn").absolute("x") == "https://example.vn/x"  # one slash, however written
     assert Urls("https://example.vn").root_path == "/"
@@ -124,6 +157,16 @@ _BUILT = [
     ("a site folder written out", re.compile(r"""["'`](?:iiif|pagefind|media)/"""), (".js",)),
     ("a language prefix written out", re.compile(r"""["'`]en/["'`]|\$\{\w*(?:LANG|lang)\w*\}/"""),
      (".py", ".html", ".xml", ".js")),
+    # `base_url + "/"` (making a base end in one slash) is not an address; `+ "/info.json"` is
+    ("a path joined to a slash with +", re.compile(r"""\+\s*["'`]/[\w.]|["'`]/["'`]\s*\+"""), (".py", ".js")),
+    ("an address joined with +", re.compile(r"""(?i)\b\w*(?:paths?|urls?)(?:\.\w+)*\s*\+\s*[\w.]*(?:paths?|urls?)\b"""),
+     (".py", ".js")),
+    ("a path in a template literal", re.compile(r"""\$\{[^}]*\}[\w.-]*(?:/|\.json\b|\.js\b)"""), (".js",)),
+    ("a climb to the site root written out", re.compile(r"""["'`]\.\./"""), (".js",)),
+    ("a file name in an f-string", re.compile(r"""\bf["']\{[^}]*\}\.json"""), (".py",)),
+    ("a query string in a template", re.compile(r"""\?\w+="""), (".html", ".xml", ".txt")),
+    ("a site file name written out", re.compile(r"""["'`/](?:info\.json|pagefind\.js|kyvat-text|kyvat-analysis\.json)\b"""),
+     (".py", ".js", ".html")),
 ]
 
 
@@ -176,6 +219,17 @@ def test_no_module_or_template_builds_an_address():
     ("pages.py", "LANG_PREFIX = {\"vi\": \"\", \"en\": \"en/\"}"),
     ("site.py", "return base_url + prefix + key"),
     ("search.js", "const PREFIX = LANG === \"vi\" ? \"\" : `${LANG}/`;"),
+    ("site.py", "return posixpath.relpath(\"/\" + Urls.file(target), \"/\" + posixpath.dirname(here))"),
+    ("site.py", "return base_path + Urls.file(target)"),
+    ("kyvat.js", "return fetch(service + \"/info.json\")"),
+    ("search.js", "const href = (url) => escape(new URL(PATHS.pages + url, ROOT).href);"),
+    ("search.js", "fetch(new URL(`${PATHS.index}kyvat-text/${result.id}.json`, ROOT));"),
+    ("search.js", "await fetch(new URL(`${PATHS.index}analysis.json`, ROOT));"),
+    ("search.js", "const ROOT = new URL(\"../\", import.meta.url);"),
+    ("sitesearch.py", "(texts / f\"{result_id}.json\").write_text(text)"),
+    ("sitesearch.py", "TEXT_DIR = \"kyvat-text\""),
+    ("derivatives.py", "(folder / \"info.json\").write_text(text)"),
+    ("object.html", "<a href=\"{{ url(manifest) }}?manifest={{ urls.absolute(manifest)|urlencode }}\">"),
 ])
 def test_the_check_names_the_file_and_line_of_a_built_address(tmp_path, name, line):
     (tmp_path / name).write_text(f"# fine\n{line}\n" if name.endswith(".py") else f"fine\n{line}\n", encoding="utf-8")

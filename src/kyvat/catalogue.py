@@ -10,11 +10,13 @@ import re
 from pathlib import Path
 
 from .errors import KyvatError, Problem
-from .i18n import to_dimensions_text
+from . import privacy
+from .i18n import Words, to_dimensions_text, to_place_text
 from .model import ACQUISITION_METHODS, OBJECT_TYPES, Artifact, Collection, Date, Person, Text
 from .layout import COLLECTION_FOLDERS, CONFIG_FILE, Layout
 from .records import read_collection
 from .site import make_scaffold_text
+from .urls import BaseUrlInvalid, make_base_url
 from .validate import make_accession_regex
 from .vietnamese import make_slug
 
@@ -31,7 +33,7 @@ class CatalogueError(KyvatError):
 
 def make_config_text(name_vi: str, name_en: str, base_url: str, prefix: str) -> str:
     return make_scaffold_text("kyvat.yaml.j2", name_vi=name_vi, name_en=name_en, prefix=prefix,
-                              base_url=base_url if base_url.endswith("/") else base_url + "/")
+                              base_url=make_base_url(base_url))
 
 
 def write_new_collection(path: Path, *, name_vi: str, name_en: str, base_url: str, prefix: str) -> Path:
@@ -41,6 +43,10 @@ def write_new_collection(path: Path, *, name_vi: str, name_en: str, base_url: st
         raise CatalogueError(f"{config} already exists; kyvat init never overwrites a collection")
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", prefix):
         raise CatalogueError(f"expected letters and digits such as AB, found {prefix!r}", "accession_pattern prefix")
+    try:
+        make_base_url(base_url)
+    except BaseUrlInvalid as exc:
+        raise CatalogueError(f"expected {exc.expected}, found {exc.found}", exc.field) from None
     for folder in COLLECTION_FOLDERS:
         (path / folder).mkdir(parents=True, exist_ok=True)
     config.write_text(make_config_text(name_vi, name_en, base_url, prefix), encoding="utf-8")
@@ -192,7 +198,7 @@ def make_object_table(collection: Collection, *, object_type: str | None = None,
 def make_people_table(collection: Collection) -> list[list[str]]:
     rows = [["id", "kind", "named publicly", "objects", "name"]]
     for person in collection.people:
-        rows.append([person.id, person.kind, "yes" if person.publish_name else "no",
+        rows.append([person.id, person.kind, "yes" if privacy.is_named_publicly(person) else "no",
                      str(len(collection.objects_of(person.id))), person.name])
     return rows
 
@@ -217,11 +223,12 @@ def _text(value: Text) -> str:
     return value.vi if not value.en else f"{value.vi} / {value.en}"
 
 
-def make_record_view(collection: Collection, record_id: str) -> str:
-    """Every field of an object or person, private ones marked, for the curator's screen."""
+def make_record_view(collection: Collection, record_id: str, words: Words) -> str:
+    """Every field of an object or person, private ones marked, for the curator's screen; measures
+    and places are written as the English site writes them (`words`, the collection's word table)."""
     obj = collection.object(record_id)
     if obj is not None:
-        return _object_view(collection, obj)
+        return _object_view(collection, obj, words)
     person = collection.person(record_id)
     if person is not None:
         return _person_view(collection, person)
@@ -233,18 +240,19 @@ def _lines(pairs: list[tuple[str, str]]) -> str:
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in pairs if v)
 
 
-def _object_view(collection: Collection, obj: Artifact) -> str:
+def _object_view(collection: Collection, obj: Artifact, words: Words) -> str:
     acq = obj.acquisition
     donor = collection.person(acq.donor) if acq and acq.donor else None
     pairs = [
         ("id", obj.id), ("title", _text(obj.title)), ("type", obj.object_type), ("visibility", obj.visibility),
         ("date", f"{obj.date.text} [{obj.date.edtf}]" if obj.date else ""), ("count", str(obj.count)),
         ("materials", _text(obj.materials)),
-        ("dimensions", to_dimensions_text(obj.dimensions, "en")),  # the field names, as the other lines
-        ("places", "; ".join(p.text + (f" (now {p.current})" if p.current else "") for p in obj.places)),
+        ("dimensions", to_dimensions_text(obj.dimensions, "en", words)),  # English, as the other lines
+        ("places", "; ".join(to_place_text(p, "en", words) for p in obj.places)),
         ("people", "; ".join(f"{link.person} ({link.role})" for link in obj.people)),
         ("acquisition", f"{acq.method}, {_date(acq.date)}" if acq else ""),
-        ("donor", f"{donor.name} ({donor.id}{'' if donor.publish_name else ', not named publicly'})" if donor else ""),
+        ("donor", f"{donor.name} ({donor.id}{'' if privacy.is_named_publicly(donor) else ', not named publicly'})"
+         if donor else ""),
         ("loan until", acq.loan_until.isoformat() if acq and acq.loan_until else ""),
         ("original held by", _text(acq.original_held_by) if acq else ""),
         ("receipt (private)", acq.receipt_no if acq else ""),
@@ -265,7 +273,8 @@ def _person_view(collection: Collection, person: Person) -> str:
     death = person.death
     pairs = [
         ("id", person.id), ("name", person.name), ("kind", person.kind),
-        ("named publicly", "yes" if person.publish_name else "no"), ("aliases", ", ".join(person.aliases)),
+        ("named publicly", "yes" if privacy.is_named_publicly(person) else "no"),
+        ("aliases", ", ".join(person.aliases)),
         ("birth", _date(person.birth)), ("hometown", person.hometown.text if person.hometown else ""),
         ("enlistment", _date(person.enlistment)), ("rank", _text(person.rank)), ("unit", _text(person.unit)),
         ("death", f"{_date(death.date)}, {death.place.text if death.place else ''}" if death else ""),

@@ -13,6 +13,7 @@ import click
 
 from . import catalogue, ingest, layout, media
 from .errors import CollectionInvalid, KyvatError, PortInUse, Problem
+from .i18n import read_words
 from .messages import _, ngettext
 from .searchdocs import KINDS
 from .urls import Urls
@@ -24,6 +25,7 @@ FIELD_OPTIONS = {
     "accession_pattern prefix": "--prefix", "object_type": "--type", "title.vi": "--title", "name": "--name",
     "acquisition.method": "--method", "acquisition.date": "--date", "acquisition.donor": "--donor",
     "acquisition.loan_until": "--loan-until", "acquisition.original_held_by": "--original-held-by",
+    "base_url": "--base-url",
 }
 
 collection_option = click.option(
@@ -183,7 +185,7 @@ def show(collection: Path, record_id: str) -> None:
     """Everything the catalogue holds on one object or person (private fields included)."""
     loaded = _load(collection)
     try:
-        click.echo(catalogue.make_record_view(loaded, record_id))
+        click.echo(catalogue.make_record_view(loaded, record_id, read_words(collection)))
     except KyvatError as exc:
         _fail(exc)
     for line in media.read_scan_lines(loaded, record_id):
@@ -285,7 +287,7 @@ def iiif_command(collection: Path, out: Path, base_url: str | None) -> None:
     from .build import build  # the publishing stages load only when a build runs
 
     try:
-        report = build(collection, out, base_url=base_url, only=("iiif",), mount=Urls.iiif())
+        report = build(collection, out, base_url=base_url, only=("iiif",), mount=Urls.iiif(), today=_given_day())
     except KyvatError as exc:
         _fail(exc)
     _echo_problems(report.problems)

@@ -196,7 +196,8 @@ def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
     sizes = [tuple(s) for s in described["sizes"]]
     info = make_info_json(Urls(job.base_url).absolute(service_path), described["width"], described["height"],
                           described["tile_size"], described["scale_factors"], sizes)
-    (folder / "info.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (site / Urls.info_json(service_path)).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n",
+                                                    encoding="utf-8")
     return ImageService(job.object_id, job.n, job.file, "image", width=described["width"],
                         height=described["height"], sizes=tuple(sizes), sha256=sha, cache_entry=entry.name)
 
@@ -234,12 +235,12 @@ def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path) -> tuple[
     """A job per scan whose master is a real file inside the collection; a problem for the others."""
     root = Path(collection.root).resolve()
     config = collection.config
+    where = layout.Layout(root)
     jobs, problems = [], []
     for obj in sorted(collection.objects, key=lambda o: o.id):
-        for n, scan in enumerate(obj.scans, start=1):
+        for n, scan in enumerate(obj.scans, start=1):  # n: the scan's place among those records.py kept
             rel = layout.scan_rel(obj.id, scan.file)
-            folder = layout.Layout(root).scans(obj.id)
-            path = folder / scan.file
+            folder, path = where.scans(obj.id), where.scan(obj.id, scan.file)
             job = Job(obj.id, n, scan.file, scan.kind, str(path), rel, str(site_dir), str(cache_dir),
                       config.base_url, config.tile_size, config.jpeg_quality, config.max_image_pixels)
             reason = _unsafe(path, folder, root)
@@ -315,21 +316,24 @@ def prune_cache(cache_dir: Path, images: Derivatives) -> int:
     return removed
 
 
-def published(context: BuildContext) -> Derivatives:
+def published(context: BuildContext) -> tuple[Derivatives, list[Problem]]:
     """The scans a stage shows: what the derivatives stage made, or, when it did not run (as in
-    `kyvat iiif`), what it would make, sized from the masters without making anything."""
-    if DerivativesStage.name not in context.values:
-        context.values[DerivativesStage.name] = read_services(context.public)
-    return context.values[DerivativesStage.name]
+    `kyvat iiif`), what it would make, sized from the masters without making anything. The
+    problems come with it once, to the first stage that asked: it reports them."""
+    if DerivativesStage.name in context.values:
+        return context.values[DerivativesStage.name], []
+    images = context.values[DerivativesStage.name] = read_services(context.public)
+    return images, list(images.problems)
 
 
 class DerivativesStage(Stage):
     """Every scan's image service or media file, made once and linked from the cache."""
 
     name = "derivatives"
-    outputs = (Urls.image_services() + "*", Urls.media_folder() + "*")
+    outputs = (Urls.image_services() + "**", Urls.media_folder() + "**")
 
     def run(self, context: BuildContext) -> StageReport:
+        context.cache.mkdir(parents=True, exist_ok=True)
         images = write_image_services(context.public, context.path(""), context.cache, jobs=context.jobs,
                                       executor_factory=context.executor_factory)
         context.values[self.name] = images

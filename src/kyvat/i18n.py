@@ -13,18 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KyvatError
-from .layout import BUILTIN_TEMPLATES, Layout
-from .model import LANGUAGES, PAGED_TYPES, Date, Dimensions, Text
+from .layout import BUILTIN_TEMPLATES, WORDS_FILE, Layout
+from .model import LANGUAGES, PAGED_TYPES, Date, Dimensions, Place, Text
 from .yamlfile import YamlSyntaxError, make_yaml
 
-STRINGS_FILE = "i18n.yaml"
+STRINGS_FILE = WORDS_FILE  # the word table's name is layout.py's
 # The browser search script is given the words whose keys start with this, in the page's language.
 SCRIPT_PREFIX = "search."
 # Each measure of model.Dimensions with its unit, in the order a reader expects them.
 DIMENSION_UNITS = (("height", "cm"), ("width", "cm"), ("depth", "cm"), ("weight", "g"))
 
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?([~?%]?)$")
 _DECADE = re.compile(r"^(\d{3})X([~?%]?)$")
 
@@ -104,52 +102,68 @@ def make_scan_label(words: Words, kind: str, object_type: str, n: int) -> Text:
     return words(key, n=n)
 
 
-def to_number_text(value: float, lang: str) -> str:
-    """A measure as its language writes it: 20,5 in Vietnamese, 20.5 in English (and 1500, not 1.5e+03)."""
-    text = f"{value:.10g}"
-    return text.replace(".", ",") if lang == "vi" else text
+def to_number_text(value: float, lang: str, words: Words) -> str:
+    """A measure as its language writes it: 20,5 in Vietnamese, 20.5 in English (the mark is the word
+    number.decimal), and 1500, not 1.5e+03."""
+    return f"{value:.10g}".replace(".", words.translate(lang)("number.decimal"))
 
 
-def to_dimensions_text(dimensions: Dimensions, lang: str, name: Callable[[str], str] = str) -> str:
-    """`cao 20,5 cm, rộng 15 cm`: each measure given, named by `name` (the field name by default:
-    `height 20.5 cm`) and with its unit."""
-    return ", ".join(f"{name(field)} {to_number_text(value, lang)} {unit}" for field, unit in DIMENSION_UNITS
-                     if (value := getattr(dimensions, field)) is not None)
+def to_dimensions_text(dimensions: Dimensions, lang: str, words: Words) -> str:
+    """`cao 20,5 cm, rộng 15 cm`: each measure given, named by its word (dimension.*) and with its unit."""
+    translate = words.translate(lang)
+    return ", ".join(f"{translate('dimension.' + field)} {to_number_text(value, lang, words)} {unit}"
+                     for field, unit in DIMENSION_UNITS if (value := getattr(dimensions, field)) is not None)
 
 
-def to_date_text(date: Date | None, lang: str) -> str:
+def to_place_text(place: Place, lang: str, words: Words) -> str:
+    """A place as the source names it, with the name it has today when that differs (place.now)."""
+    return words.translate(lang)("place.now", place=place.text, now=place.current) if place.current else place.text
+
+
+def to_scan_title(title: Text, label: Text, words: Words) -> Text:
+    """A scan named with its object (scan.title): the image's text, the viewer's heading, a page's search hit."""
+    return Text(*(words.translate(lang)("scan.title", title=title.get(lang), label=label.get(lang))
+                  for lang in LANGUAGES))
+
+
+def to_date_text(date: Date | None, lang: str, words: Words) -> str:
     """A date for a reader. Vietnamese shows the date as written on the source; English shows
-    the EDTF form in words when it is simple enough (the source's wording is Vietnamese)."""
+    the EDTF form in words (date.*, month.*) when it is simple enough (the source's wording is Vietnamese)."""
     if date is None:
         return ""
     written = date.text if date.text != date.edtf else ""
     if lang == "vi" and written:
         return written
-    parts = [_edtf_words(part, lang) for part in date.edtf.split("/")] if date.edtf else []
-    if parts and all(parts):
-        return " – ".join(parts)
+    translate = words.translate(lang)
+    parts = [_edtf_words(part, translate) for part in date.edtf.split("/")] if date.edtf else []
+    if len(parts) == 1 and parts[0]:
+        return parts[0]
+    if len(parts) == 2 and all(parts):
+        return translate("date.range", start=parts[0], end=parts[1])
     return written or date.edtf
 
 
-def _edtf_words(edtf: str, lang: str) -> str:
+def _edtf_words(edtf: str, translate: Callable[..., str]) -> str:
     decade = _DECADE.match(edtf)
     if decade:
-        words = f"thập niên {decade[1]}0" if lang == "vi" else f"the {decade[1]}0s"
-        return _qualify(words, decade[2], lang)
+        return _qualify(translate("date.decade", decade=f"{decade[1]}0"), decade[2], translate)
     day = _DAY.match(edtf)
     if not day:
         return ""
     year, month, dom, qualifier = day[1], day[2], day[3], day[4]
-    if lang == "vi":
-        words = (f"ngày {int(dom)} " if dom else "") + (f"tháng {int(month)} " if month else "") + f"năm {year}"
+    if dom:
+        words = translate("date.day_month_year", day=int(dom), month=translate(f"month.{int(month)}"), year=year)
+    elif month:
+        words = translate("date.month_year", month=translate(f"month.{int(month)}"), year=year)
     else:
-        words = (f"{int(dom)} " if dom else "") + (f"{MONTHS_EN[int(month) - 1]} " if month else "") + year
-    return _qualify(words, qualifier, lang)
+        words = translate("date.year", year=year)
+    return _qualify(words, qualifier, translate)
 
 
-def _qualify(words: str, qualifier: str, lang: str) -> str:
-    if not qualifier:
-        return words
-    if lang == "vi":
-        return ("khoảng " if qualifier in "~%" else "") + words + (" (?)" if qualifier in "?%" else "")
-    return ("about " if qualifier in "~%" else "") + words + (" (?)" if qualifier in "?%" else "")
+def _qualify(words: str, qualifier: str, translate: Callable[..., str]) -> str:
+    """EDTF's `~` (approximate), `?` (uncertain) and `%` (both)."""
+    if qualifier in ("?", "%"):
+        words = translate("date.uncertain", date=words)
+    if qualifier in ("~", "%"):
+        words = translate("date.about", date=words)
+    return words

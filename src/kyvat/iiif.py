@@ -13,7 +13,7 @@ import iiif_prezi3 as prezi
 from . import derivatives, i18n
 from .derivatives import Derivatives, ImageService, make_scan_pairs
 from .i18n import Words, read_words
-from .model import ACQUISITION_METHODS, OBJECT_TYPES, PERSON_ROLES, Artifact, Collection, Date, Scan, Text
+from .model import ACQUISITION_METHODS, LANGUAGES, OBJECT_TYPES, PERSON_ROLES, Artifact, Collection, Date, Scan, Text
 from .urls import Urls
 from .stages import BuildContext, Stage, StageReport
 
@@ -95,36 +95,29 @@ def _attribution(collection: Collection, obj: Artifact | None = None) -> Text:
     return text or (config.provider.name if config.provider else config.name)
 
 
-def _dimensions(obj: Artifact, words: Words) -> Text:
-    return Text(*(i18n.to_dimensions_text(obj.dimensions, lang, lambda field: words(f"dimension.{field}").get(lang))
-                  for lang in ("vi", "en")))
-
-
-def _date_text(date: Date) -> Text:
-    """Vietnamese as written on the source; English from the EDTF form."""
-    return Text(i18n.to_date_text(date, "vi"), i18n.to_date_text(date, "en"))
+def _in_both(to_text, value, words: Words) -> Text:
+    """`value` written by the i18n writer `to_text` for a reader of each language."""
+    return Text(*(to_text(value, lang, words) for lang in LANGUAGES))
 
 
 def _metadata(collection: Collection, obj: Artifact, words: Words) -> list[prezi.KeyValueString]:
     pairs = [_pair(words("object.id"), obj.id), _pair(words("object.type"), words(f"type.{obj.object_type}"))]
     if obj.date:
-        pairs.append(_pair(words("object.date"), _date_text(obj.date)))
+        pairs.append(_pair(words("object.date"), _in_both(i18n.to_date_text, obj.date, words)))
     if obj.count > 1:
         pairs.append(_pair(words("object.count"), str(obj.count)))
     if obj.materials:
         pairs.append(_pair(words("object.materials"), obj.materials))
     if obj.dimensions:
-        pairs.append(_pair(words("object.dimensions"), _dimensions(obj, words)))
+        pairs.append(_pair(words("object.dimensions"), _in_both(i18n.to_dimensions_text, obj.dimensions, words)))
     people = [(collection.person(link.person), words(f"role.{link.role}")) for link in obj.people]
     if any(person for person, _ in people):
         pairs.append(prezi.KeyValueString(label=_lang(words("object.people")), value={
             lang: [f"{person.name} ({role.get(lang).lower()})" for person, role in people if person]
             for lang in ("vi", "en")}))
     if obj.places:
-        now = words("object.place_now")
         pairs.append(prezi.KeyValueString(label=_lang(words("object.places")), value={
-            lang: [p.text + (f" ({now.get(lang)} {p.current})" if p.current else "") for p in obj.places]
-            for lang in ("vi", "en")}))
+            lang: [i18n.to_place_text(p, lang, words) for p in obj.places] for lang in LANGUAGES}))
     if obj.history:
         pairs.append(_pair(words("object.story"), obj.history))
     if obj.keywords:
@@ -133,7 +126,7 @@ def _metadata(collection: Collection, obj: Artifact, words: Words) -> list[prezi
     if acq is not None:
         pairs.append(_pair(words("object.acquisition"), words(f"method.{acq.method}")))
         if acq.date:
-            pairs.append(_pair(words("iiif.date_received"), _date_text(acq.date)))
+            pairs.append(_pair(words("iiif.date_received"), _in_both(i18n.to_date_text, acq.date, words)))
         donor = collection.person(acq.donor) if acq.donor else None  # to_public keeps only consented donors
         if donor is not None:
             pairs.append(_pair(words("object.donor"), donor.name))
@@ -386,14 +379,12 @@ class IIIFStage(Stage):
     outputs = tuple(Urls.iiif() + pattern for pattern in _OWN_FILES)
 
     def run(self, context: BuildContext) -> StageReport:
-        images = derivatives.published(context)
+        images, problems = derivatives.published(context)
         documents = make_documents(context.public, images, context.words)
         written = write_documents(documents, context.path(Urls.iiif()))
-        counts = {"manifests": sum(path.endswith("/manifest.json") for path in documents), "iiif_written": written}
-        if "derivatives" not in context.report.stages:  # sized from the masters: their problems are ours
-            return StageReport(self.name, counts={**counts, "canvases": len(images.services)},
-                               problems=list(images.problems))
-        return StageReport(self.name, counts=counts)
+        return StageReport(self.name, problems=problems, counts={
+            "manifests": sum(bool(images.of(obj.id)) for obj in context.public.objects), "iiif_written": written,
+            "canvases": sum(len(images.of(obj.id)) for obj in context.public.objects)})
 
 
 STAGE = IIIFStage()

@@ -42,7 +42,8 @@ def write_scans(root: Path, object_id: str, files: list[Path], label_vi: str = "
             added.append((name, _copy_new(source, scans / name)))
             number += 1
         sha_of = functools.cache(lambda name: read_sha256(scans / name))  # the edit is made twice: hash once
-        write_edit(record, rel, lambda data: _add_entries(data, added, existing, sha_of, label_vi, label_en, rel))
+        write_edit(record, rel, lambda data: _add_entries(data, added, existing, sha_of, label_vi, label_en, rel),
+                   root=root)
     except BaseException:
         for name, _ in added:  # nothing half-done: masters the record does not list are taken back
             (scans / name).unlink(missing_ok=True)

@@ -20,6 +20,7 @@ EXHIBITIONS_DIR = "exhibitions"
 PAGES_DIR = "pages"
 ASSETS_DIR = "assets"
 TEMPLATES_DIR = "site_templates"  # a collection's own template overrides
+WORDS_FILE = "i18n.yaml"  # the word table, in kyvat's templates and (overriding it) in TEMPLATES_DIR
 # kyvat's own templates and word table (i18n.yaml), packaged in the wheel; TEMPLATES_DIR overrides them.
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent / TEMPLATES_DIR
 # The commented records `kyvat init` and `kyvat new` write (Jinja2 templates, packaged in the wheel).
@@ -46,8 +47,17 @@ def record_rel(object_id: str) -> str:
     return f"{OBJECTS_DIR}/{object_id}/{RECORD_FILE}"
 
 
+def scans_rel(object_id: str) -> str:
+    return f"{OBJECTS_DIR}/{object_id}/{SCANS_DIR}"
+
+
 def scan_rel(object_id: str, name: str) -> str:
-    return f"{OBJECTS_DIR}/{object_id}/{SCANS_DIR}/{name}"
+    return f"{scans_rel(object_id)}/{name}"
+
+
+def scan_in_object(name: str) -> str:
+    """A scan named from its object's folder (scans/001.jpg), as `kyvat show` lists them."""
+    return f"{SCANS_DIR}/{name}"
 
 
 def transcript_name(scan_file: str) -> str:
@@ -55,11 +65,34 @@ def transcript_name(scan_file: str) -> str:
     return scan_file.rsplit(".", 1)[0] + TRANSCRIPT_SUFFIX
 
 
+def transcript_rel(object_id: str, scan_file: str) -> str:
+    return f"{OBJECTS_DIR}/{object_id}/{TRANSCRIPTS_DIR}/{transcript_name(scan_file)}"
+
+
 def person_rel(person_id: str) -> str:
     return f"{PEOPLE_DIR}/{person_id}{PERSON_SUFFIX}"
 
 
+def words_rel() -> str:
+    return f"{TEMPLATES_DIR}/{WORDS_FILE}"
+
+
 # -- absolute paths under a collection root ------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordSources:
+    """What a collection's records are read from, by how each counts: a file by its text, a folder
+    by the text of its files whose names end with a suffix; and in each object's folder (each folder
+    in `objects`), files by their text, folders by the names in them (scans: the records hold no
+    more of them) or by the text of their files ending with a suffix (transcripts)."""
+
+    files: tuple[Path, ...]
+    folders: tuple[tuple[Path, str], ...]
+    objects: Path
+    object_files: tuple[str, ...]
+    object_names: tuple[str, ...]
+    object_folders: tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -99,6 +132,15 @@ class Layout:
     def templates(self) -> Path:
         return self.root / TEMPLATES_DIR
 
+    @property
+    def words(self) -> Path:
+        return self.templates / WORDS_FILE
+
+    @property
+    def assets(self) -> Path:
+        """The house's own files for the site (its logo)."""
+        return self.root / ASSETS_DIR
+
     def object_dir(self, object_id: str) -> Path:
         return self.objects / object_id
 
@@ -119,6 +161,19 @@ class Layout:
 
     def person(self, person_id: str) -> Path:
         return self.people / f"{person_id}{PERSON_SUFFIX}"
+
+    def record_sources(self) -> RecordSources:
+        """Every file and folder the records are read from: what a reader that must notice a change
+        of records (researchindex) watches. A new source of records is added here."""
+        return RecordSources(
+            files=(self.config, self.words),
+            folders=((self.people, PERSON_SUFFIX), (self.exhibitions, NARRATIVE_SUFFIX),
+                     (self.pages, NARRATIVE_SUFFIX)),
+            objects=self.objects,
+            object_files=(RECORD_FILE,),
+            object_names=(SCANS_DIR,),
+            object_folders=((TRANSCRIPTS_DIR, TRANSCRIPT_SUFFIX),),
+        )
 
     def relative(self, path: Path) -> str:
         """`path` as a curator sees it: relative to the collection, with forward slashes."""

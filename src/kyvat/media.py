@@ -229,15 +229,15 @@ def read_scan_lines(collection: Collection, object_id: str) -> list[str]:
     obj = collection.object(object_id)
     if obj is None or not obj.scans:
         return []
-    folder = layout.Layout.of(collection.root).scans(obj.id)
+    where = layout.Layout.of(collection.root)
     lines = ["Scans (technical metadata) / Bản quét (thông số kỹ thuật):"]
     for n, scan in enumerate(obj.scans, start=1):
-        path = folder / scan.file
+        path = where.scan(obj.id, scan.file)
         meta = read_technical_metadata(path, collection.config.max_image_pixels) if path.is_file() \
             else {"problem": "no such file"}
         if scan.sha256 and meta.get("sha256") not in (None, scan.sha256):
             meta["fixity"] = f"CHANGED: the record says {scan.sha256}"
-        lines += make_technical_lines(f"{n}. {layout.SCANS_DIR}/{scan.file}", meta)
+        lines += make_technical_lines(f"{n}. {layout.scan_in_object(scan.file)}", meta)
     return lines
 
 

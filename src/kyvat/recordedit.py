@@ -7,6 +7,7 @@ other module (the build reads with PyYAML, through yamlfile).
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tempfile
@@ -51,35 +52,50 @@ def make_mapping(pairs: Mapping[str, Any], inline: bool = False) -> dict:
 
 def extend_list(items: list, new: list) -> None:
     """Append `new` to a list of the record. An inline `[a, b]` list becomes a block one, one item
-    a line; the comments and blank lines that followed the list still follow it, after the new
-    items (ruamel.yaml hangs them on the last old item, which would put the new items below them)."""
+    a line; the comment on the list's last line stays there, and the comments and blank lines below
+    it still follow the list, after the new items (ruamel.yaml hangs them on the last old item, or
+    on an inline list itself, which would put the new items below them)."""
     if not hasattr(items, "ca"):  # the build's plain view, which has no layout to keep
         items.extend(new)
         return
+    if not new:
+        return
+    below = _take_lines_below(items)
     items.fa.set_block_style()
-    last = len(items) - 1
     items.extend(new)
-    if last >= 0 and new:
-        _move_trailing_comment(items, last, len(items) - 1)
+    if below:
+        _hang_lines_below(items, below)
 
 
-def write_edit(path: Path, rel: str, change: Callable[[MutableMapping], None]) -> None:
-    """Apply `change` to the mapping in the YAML file `path` (`rel` names it in messages) and save.
+def write_edit(path: Path, rel: str, change: Callable[[MutableMapping], None], *, root: Path) -> None:
+    """Apply `change` to the mapping in the YAML file `path` of the collection at `root` (`rel`
+    names it in messages) and save.
 
-    Safety: the saved text, read back the way the build reads records, must equal the old record
-    with `change` applied; otherwise (or if saving fails half-way) the file is left as it was."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        raw = handle.read()
+    Nothing is written unless: the saved text, read back the way the build reads records, equals
+    the old record with `change` applied; every line outside the blocks of the keys `change`
+    touched is kept as it was (a file whose lists are indented two ways would otherwise have the
+    untouched ones re-indented); and the file is still as it was read (a save from a text editor
+    meanwhile is not overwritten). A record that is a symbolic link is changed where it points,
+    which must be inside the collection."""
+    target = _target(Path(path), Path(root), rel)
+    raw = target.read_bytes()
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordError(rel, "", "UTF-8 text", "other bytes; nothing was changed") from None
     # a record saved on Windows keeps its CRLF line ends and byte-order mark: the YAML is read
     # without them and written back with them
-    newline = "\r\n" if "\r\n" in raw else "\n"
-    bom = "\ufeff" if raw.startswith("\ufeff") else ""
-    text = raw.removeprefix(bom).replace("\r\n", "\n")
-    before = _read_view(text, rel)
-    document, layout = _load_round_trip(text, rel)
+    newline = "\r\n" if "\r\n" in decoded else "\n"
+    bom = "\ufeff" if decoded.startswith("\ufeff") else ""
+    text = decoded.removeprefix(bom).replace("\r\n", "\n")
+    before, expected = _read_view(text, rel), _read_view(text, rel)
+    document, yaml = _load_round_trip(text, rel)
     change(document)
-    change(before)  # the same change on the build's view: what the new file must read as
-    _replace(Path(path), rel, document, layout, bom, newline, expected=before)
+    change(expected)  # the same change on the build's view: what the new file must read as
+    regions = make_changed_regions(text, before, expected)
+    lines = text.splitlines()
+    yaml.indent(**make_indents(text, prefer="\n".join("\n".join(lines[s:e]) for s, e in regions)))
+    _replace(target, rel, document, yaml, bom, newline, expected=expected, old=(raw, text, regions))
 
 
 def _read_view(text: str, rel: str) -> LineDict:
@@ -103,14 +119,18 @@ def _load_round_trip(text: str, rel: str) -> tuple[Any, YAML]:
         raise RecordError(rel, "", "a record kyvat can edit", exc.problem or str(exc), line) from None
     except YAMLError as exc:
         raise RecordError(rel, "", "a record kyvat can edit", str(exc)) from None
-    yaml.indent(**make_indents(text))
     return document, yaml
 
 
-def make_indents(text: str) -> dict[str, int]:
+def make_indents(text: str, prefer: str = "") -> dict[str, int]:
     """The indentation the file already uses, so that dumping it back moves no line: how far a
-    nested key is indented under its parent, and where a list's `-` and items stand. Without an
-    example, the house style of the scaffolds (`  - item`)."""
+    nested key is indented under its parent, and where a list's `-` and items stand. The first
+    example in `prefer` (the blocks being edited) wins, then the first in `text`; without any, the
+    house style of the scaffolds (`  - item`)."""
+    return {"mapping": 2, "sequence": 4, "offset": 2} | _found_indents(text) | _found_indents(prefer)
+
+
+def _found_indents(text: str) -> dict[str, int]:
     found: dict[str, int] = {}
     parent = None  # the column of the last key that opens a block (`key:` alone on its line)
     for line in text.splitlines():
@@ -127,12 +147,52 @@ def make_indents(text: str) -> dict[str, int]:
         parent = len(line) - len(line.lstrip(" -")) if _OPENS_BLOCK.match(line) else None
         if len(found) == 3:
             break
-    return {"mapping": 2, "sequence": 4, "offset": 2} | found
+    return found
 
 
-def _replace(path: Path, rel: str, document: Any, yaml: YAML, bom: str, newline: str, expected: LineDict) -> None:
+def make_changed_regions(text: str, before: LineDict, after: LineDict) -> list[tuple[int, int]]:
+    """The lines of `text` (0-based, end excluded) an edit from `before` to `after` may rewrite:
+    the block of each top-level key whose value changed, from its key to the next key (the last
+    block runs to the end of the file), and the end of the file when a key is added."""
+    total = len(text.splitlines())
+    starts = sorted(((line - 1, key) for key, line in before.lines.items()), key=lambda item: item[0])
+    ends = [start for start, _ in starts[1:]] + [total]
+    blocks = {key: (start, end) for (start, key), end in zip(starts, ends)}
+    gone = object()
+    changed = [key for key in {**before, **after} if before.get(key, gone) != after.get(key, gone)]
+    regions = [blocks[key] for key in changed if key in blocks]
+    if any(key not in blocks for key in changed):
+        content = [i for i, line in enumerate(text.splitlines()) if line.strip() and not line.lstrip().startswith("#")]
+        regions.append((content[-1] + 1 if content else 0, total))
+    return sorted(regions)
+
+
+def make_stray_line(old: str, new: str, regions: list[tuple[int, int]]) -> int | None:
+    """The first line of `old` (1-based) that `new` changes, moves or loses outside `regions`, or
+    None. New lines may go anywhere inside a region, or just after its last line."""
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag != "equal" and not any(start <= i1 and i2 <= end for start, end in regions):
+            return i1 + 1
+    return None
+
+
+def _target(path: Path, root: Path, rel: str) -> Path:
+    """The file to replace: the record, or the file it links to (replacing a link by a plain file
+    would cut it), which must be inside the collection: an edit never reaches outside it."""
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise RecordError(rel, "", "a record inside the collection",
+                          f"a symbolic link to {target}, outside it; nothing was changed")
+    return target
+
+
+def _replace(path: Path, rel: str, document: Any, yaml: YAML, bom: str, newline: str, expected: LineDict,
+             old: tuple[bytes, str, list[tuple[int, int]]]) -> None:
     """Dump into a temporary file beside `path`, check it, flush it to disk, then swap it in, so a
-    crash or a full disk at any moment leaves either the old file or the new one, never half."""
+    crash or a full disk at any moment leaves either the old file or the new one, never half.
+    `old` is the file as read: its bytes, its text and the regions the edit may rewrite."""
+    raw, text, regions = old
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
@@ -145,9 +205,14 @@ def _replace(path: Path, rel: str, document: Any, yaml: YAML, bom: str, newline:
             after = make_yaml(written)
         except YamlSyntaxError:
             after = None
-        if after != expected:
+        stray = make_stray_line(text, written, regions) if after == expected else None
+        if after != expected or stray:
+            where = f" (line {stray} would change too)" if stray else ""
             raise RecordError(rel, "", "a record kyvat can change without changing what else it says",
-                              "a layout it cannot edit safely; nothing was changed, edit it by hand")
+                              f"a layout it cannot edit safely{where}; nothing was changed, edit it by hand")
+        if path.read_bytes() != raw:  # saved from another program since kyvat read it: that save wins
+            raise RecordError(rel, "", "a record no other program changes during the edit",
+                              "a file that changed meanwhile; nothing was written, run the command again")
         os.chmod(tmp, os.stat(path).st_mode & 0o7777)  # mkstemp makes it private; keep the curator's
         os.replace(tmp, path)
     except OSError as exc:
@@ -172,17 +237,31 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _move_trailing_comment(items: CommentedSeq, old: int, new: int) -> None:
-    found = _trailing_slot(items, old)
-    if found is None:
-        return
-    slot, index = found
-    token = slot[index]
-    own_line, _, below = token.value.partition("\n")  # the old last line's own `# ...`, then the lines below
+def _take_lines_below(items: CommentedSeq) -> str:
+    """Detach the comment lines that follow the list's last line (its own `# ...` stays), and
+    return them. An inline list shares that comment with the key that holds it, so it is cut in
+    place; a block list keeps it on its deepest last item."""
+    if items.fa.flow_style() or not len(items):  # an empty list is inline: `[]`
+        token = items.ca.comment[0] if items.ca.comment else None
+        found = None
+    else:
+        found = _trailing_slot(items, len(items) - 1)
+        token = found[0][found[1]] if found else None
+    if token is None:
+        return ""
+    own_line, _, below = token.value.partition("\n")  # the last line's own `# ...`, then the lines below
     if not below:
-        return
-    slot[index] = CommentToken(own_line + "\n", token.start_mark, None) if own_line else None
-    container, key = items, new
+        return ""
+    if found is None:
+        token.value = own_line + "\n"
+    else:
+        slot, index = found
+        slot[index] = CommentToken(own_line + "\n", token.start_mark, None) if own_line else None
+    return below
+
+
+def _hang_lines_below(items: CommentedSeq, below: str) -> None:
+    container, key = items, len(items) - 1
     while _is_block(container[key]) and len(container[key]):
         container, key = container[key], _last_key(container[key])
     where = container.ca.items.setdefault(key, [None, None, None, None])

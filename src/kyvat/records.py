@@ -19,7 +19,8 @@ from .model import (
     Dimensions, Person, PersonLink, Provider, Relationship, Rights, Scan,
     Source, Text,
 )
-from .layout import CONFIG_FILE, OBJECTS_DIR, RECORD_FILE, TEMPLATES_DIR
+from .layout import CONFIG_FILE, OBJECTS_DIR, RECORD_FILE
+from .urls import BaseUrlInvalid, make_base_url
 from .yamlfile import LineDict
 
 
@@ -45,7 +46,7 @@ PERSON_KEYS = (
 
 def read_config(root: Path, problems: list[Problem]) -> Config:
     rel = CONFIG_FILE
-    path = root / CONFIG_FILE
+    path = layout.Layout.of(root).config
     fallback = Config(name=Text(vi=root.name), base_url="http://localhost/", source=Source(rel))
     if not path.is_file():
         problems.append(Problem(rel, "", f"the house's settings in {CONFIG_FILE} (run 'kyvat init')",
@@ -57,8 +58,12 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
         return fallback
     line = lambda key: r.line_of(data, key)  # noqa: E731
     base_url = r.string(data.get("base_url"), "base_url", line("base_url"))
-    if base_url and not (base_url.startswith(("http://", "https://")) and base_url.endswith("/")):
-        r.problem("base_url", "an http(s) URL ending in '/'", describe(base_url), line("base_url"))
+    if base_url:
+        try:
+            base_url = make_base_url(base_url)
+        except BaseUrlInvalid as exc:
+            r.problem("base_url", exc.expected, describe(base_url), line("base_url"))
+            base_url = ""  # read on with the fallback's: the URL map refuses this one
     pattern = r.string(data.get("accession_pattern"), "accession_pattern", line("accession_pattern"))
     if pattern and "{seq" not in pattern:
         r.problem("accession_pattern", "a pattern with {seq}, e.g. AB-{year}-{seq:04d}", describe(pattern),
@@ -193,9 +198,9 @@ def _scan_entry(r: FieldReader, value: Any, field: str, line: int | None) -> Sca
                 line=r.line_of(data, "file", line))
 
 
-def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object_type: str,
+def _scans(r: FieldReader, data: LineDict, where: layout.Layout, object_id: str, object_type: str,
            words: i18n.Words) -> tuple[Scan, ...]:
-    scan_dir = folder / layout.SCANS_DIR
+    scan_dir = where.scans(object_id)
     on_disk = sorted(p.name for p in scan_dir.iterdir() if not p.name.startswith(".")) if scan_dir.is_dir() else []
     listed = r.each(data, "scans", "scans", lambda v, f, ln: _scan_entry(r, v, f, ln))
     scans = listed if "scans" in data else tuple(Scan(file=name) for name in on_disk)
@@ -212,7 +217,7 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
         if name not in on_disk:
             unlisted = [f for f in on_disk if f not in {s.file for s in scans}]
             close = difflib.get_close_matches(name, unlisted, n=1, cutoff=0.6)
-            r.problem(f"scans[{index}].file", f"a file in {rel_folder}/{layout.SCANS_DIR}/", f"'{name}' is not there",
+            r.problem(f"scans[{index}].file", f"a file in {layout.scans_rel(object_id)}/", f"'{name}' is not there",
                       scan.line, hint=f"did you mean '{close[0]}'?" if close else "", scope="scan")
             continue
         if name in listed_at:  # the site and IIIF find a scan's service by its file name
@@ -220,13 +225,13 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
                       scan.line, scope="scan")
             continue
         listed_at[name] = index
-        transcript_path = folder / layout.TRANSCRIPTS_DIR / layout.transcript_name(name)
+        transcript_path = where.transcript(object_id, name)
         transcript = ""
         if transcript_path.is_file():
-            transcript = read_text_file(transcript_path, f"{rel_folder}/{layout.TRANSCRIPTS_DIR}/{transcript_path.name}",
-                                        r.problems) or ""
-        # Named here, once, so the site, IIIF, the search indexes and `kyvat show` call it the same.
-        label = scan.label or i18n.make_scan_label(words, Scan(file=name).kind, object_type, index + 1)
+            transcript = read_text_file(transcript_path, layout.transcript_rel(object_id, name), r.problems) or ""
+        # Named here, once, so the site, IIIF, the search indexes and `kyvat show` call it the same;
+        # numbered among the scans kept, as its canvas and its #pN anchor are.
+        label = scan.label or i18n.make_scan_label(words, Scan(file=name).kind, object_type, len(out) + 1)
         out.append(Scan(file=name, label=label, sha256=scan.sha256, transcript=transcript.strip(),
                         transcript_source=source if transcript.strip() else "", line=scan.line))
     return tuple(out)
@@ -235,8 +240,9 @@ def _scans(r: FieldReader, data: LineDict, folder: Path, rel_folder: str, object
 def read_object(root: Path, folder: Path, config: Config, problems: list[Problem],
                 words: i18n.Words) -> Artifact | None:
     """One object; `words` (the collection's word table) names the scans the curator did not."""
-    path = folder / RECORD_FILE
-    rel = rel_path(root, path)
+    where = layout.Layout.of(root)
+    path = where.record(folder.name)
+    rel = layout.record_rel(folder.name)
     if not path.is_file():
         problems.append(Problem(rel, "", f"a {RECORD_FILE} in every folder under {OBJECTS_DIR}/", "no such file"))
         return None
@@ -260,7 +266,7 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
         loc = r.mapping(data["location"], "location", ln("location"), ("room", "case", "store", "shelf", "box"))
         location = dict(loc or {})
     acquisition = _acquisition(r, data["acquisition"], ln("acquisition")) if data.get("acquisition") else None
-    scans = _scans(r, data, folder, rel_path(root, folder), str(data.get("object_type")), words)
+    scans = _scans(r, data, where, folder.name, str(data.get("object_type")), words)
     return Artifact(
         id=object_id,
         title=r.text(data.get("title"), "title", ln("title")),
@@ -351,7 +357,7 @@ def _read_words(root: Path, problems: list[Problem]) -> i18n.Words:
     try:
         return i18n.read_words(root)
     except KyvatError as exc:
-        problems.append(Problem(f"{TEMPLATES_DIR}/{i18n.STRINGS_FILE}", "", "a word table like kyvat's i18n.yaml",
+        problems.append(Problem(layout.words_rel(), "", "a word table like kyvat's i18n.yaml",
                                 str(exc)))
         return i18n.read_words(None)
 

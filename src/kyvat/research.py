@@ -29,6 +29,7 @@ from whoosh.query import And, AndNot, Every, Not, NumericRange, Or, Phrase, Term
 
 from . import layout, whooshinternals
 from .errors import KyvatError
+from .i18n import read_words
 from .stages import BuildContext, Stage, StageReport
 from .searchdocs import SearchDoc, count_exact, make_exact_pattern, make_search_documents, make_snippet
 from .vietnamese import SPELLING_VARIANTS, TOKEN_PATTERN, make_terms, make_tokens, to_term
@@ -416,7 +417,7 @@ def search_index(index_dir: Path, query: str, *, limit: int | None = 20, facets:
 
 def write_research_index(public, index_dir: Path) -> IndexUpdate:
     """Update the research index from the public collection (what `privacy.to_public` returns)."""
-    return write_index(make_search_documents(public), index_dir)
+    return write_index(make_search_documents(public, read_words(public.root)), index_dir)
 
 
 class ResearchStage(Stage):

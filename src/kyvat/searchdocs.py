@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
+from .i18n import Words, to_scan_title
 from .model import Artifact, Collection, Date, Exhibition, Page, Person, Place, Text
 from .narratives import to_prose
 from .urls import Urls
@@ -90,8 +91,8 @@ def _object_people(obj: Artifact) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def make_object_docs(obj: Artifact, collection: Collection) -> list[SearchDoc]:
-    """The object's record, then one document per transcribed page."""
+def make_object_docs(obj: Artifact, collection: Collection, words: Words) -> list[SearchDoc]:
+    """The object's record, then one document per transcribed page (titled as the page titles its scan)."""
     people = _object_people(obj)
     places = _places(obj.places)
     year_from, year_to = _years(obj.date)
@@ -109,10 +110,9 @@ def make_object_docs(obj: Artifact, collection: Collection) -> list[SearchDoc]:
     for n, scan in enumerate(obj.scans, start=1):
         if not scan.transcript.strip():
             continue
-        label = scan.label  # records.py labels every scan (i18n.make_scan_label)
-        docs.append(SearchDoc(
+        docs.append(SearchDoc(  # records.py labels every scan (i18n.make_scan_label)
             key=f"transcript:{obj.id}:{n}", kind="transcript", page=n, url=Urls.scan(obj.id, n),
-            title=Text(vi=f"{obj.title.get('vi')} — {label.get('vi')}", en=f"{obj.title.get('en')} — {label.get('en')}"),
+            title=to_scan_title(obj.title, scan.label, words),
             text=_join(scan.transcript), **facets))
     return docs
 
@@ -146,9 +146,9 @@ def make_page_doc(page: Page) -> SearchDoc:
                      text=_join(*_both(page.title), *_both(page.body)))
 
 
-def make_search_documents(collection: Collection) -> list[SearchDoc]:
-    """Every document of the public collection, in a stable order."""
-    docs = [d for obj in collection.objects for d in make_object_docs(obj, collection)]
+def make_search_documents(collection: Collection, words: Words) -> list[SearchDoc]:
+    """Every document of the public collection, in a stable order; `words` is its word table."""
+    docs = [d for obj in collection.objects for d in make_object_docs(obj, collection, words)]
     docs += [make_person_doc(p) for p in collection.people]
     docs += [make_exhibition_doc(e) for e in collection.exhibitions]
     docs += [make_page_doc(p) for p in collection.pages]

@@ -29,8 +29,8 @@ from markupsafe import Markup
 from . import derivatives, pages
 from .derivatives import Derivatives, ImageService
 from .errors import KyvatError
-from .i18n import Words, read_words, to_date_text, to_dimensions_text
-from .layout import BUILTIN_TEMPLATES, SCAFFOLDS
+from .i18n import Words, read_words, to_date_text, to_dimensions_text, to_place_text
+from .layout import BUILTIN_TEMPLATES, SCAFFOLDS, Layout
 from .model import Collection
 from .stages import BuildContext, Stage, StageReport
 from .urls import Urls
@@ -42,7 +42,7 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enabl
 
 def template_folders(collection_root: Path | None) -> list[Path]:
     """The collection's own site_templates/ first (when it has one), then kyvat's."""
-    own = Path(collection_root) / "site_templates" if collection_root else None
+    own = Layout.of(collection_root).templates if collection_root else None
     return ([own] if own and own.is_dir() else []) + [BUILTIN_TEMPLATES]
 
 
@@ -77,17 +77,12 @@ def make_scaffold_text(template: str, /, **values: str) -> str:
     return _scaffolds().get_template(template).render(**values)
 
 
-def make_relative(target: str, here: str) -> str:
-    """The link from the page file `here` to the site path `target` (a folder gets index.html)."""
-    return posixpath.relpath("/" + Urls.file(target), "/" + posixpath.dirname(here))
-
-
 @pass_context
 def _url(context, target: str) -> str:
     base_path = context.get("base_path")
     if base_path:  # the 404 page is served at any depth: links from the site's root path
-        return base_path + Urls.file(target)
-    return make_relative(target, context["here"])
+        return Urls.from_root(target, base_path)
+    return Urls.relative(target, context["here"])
 
 
 @pass_context
@@ -128,8 +123,9 @@ def make_context(spec: pages.PageSpec, collection: Collection, words: Words, log
         # the browser search script's words (search.*), for its JSON island
         "script_words": lambda: words.for_script(lang),
         "tx": lambda text: text.get(lang) if text else "",
-        "date": lambda date: to_date_text(date, lang),
-        "dimensions": lambda dims: to_dimensions_text(dims, lang, lambda field: translate("dimension." + field)),
+        "date": lambda date: to_date_text(date, lang, words),
+        "dimensions": lambda dims: to_dimensions_text(dims, lang, words),
+        "place_text": lambda place: to_place_text(place, lang, words),
         "object_jsonld": lambda obj, image: pages.make_object_jsonld(
             obj, urls.canonical(spec.key, lang), urls.absolute(image) if image else "", collection, lang),
         "person_jsonld": lambda person: pages.make_person_jsonld(person, urls.canonical(spec.key, lang), lang),
@@ -137,16 +133,17 @@ def make_context(spec: pages.PageSpec, collection: Collection, words: Words, log
 
 
 def write_site(collection: Collection, site_dir: Path, images: Derivatives, *,
-               collection_root: Path | None = None) -> int:
+               collection_root: Path | None = None, words: Words | None = None, urls: Urls | None = None) -> int:
     """Render every page of the public `collection` into `site_dir`, with the static files, the
-    house's logo, sitemap.xml and robots.txt. Returns the number of HTML pages written."""
+    house's logo, sitemap.xml and robots.txt. Returns the number of HTML pages written. The words
+    and the URL map are read from the collection unless the build gives them."""
     site_dir = Path(site_dir)
     folders = template_folders(collection_root)
     env = make_environment(folders)
-    words = read_words(collection_root)
+    words = words or read_words(collection_root)
     logo = copy_logo(collection, collection_root, site_dir)
     specs = pages.make_pages(collection, images)
-    urls = Urls.of(collection.config)
+    urls = urls or Urls.of(collection.config)
     for spec in specs:
         _write(site_dir, spec.path, _render(env, spec, make_context(spec, collection, words, logo, urls)))
     _write(site_dir, urls.sitemap(), env.get_template("sitemap.xml").render(
@@ -199,14 +196,15 @@ def copy_logo(collection: Collection, collection_root: Path | None, site_dir: Pa
     provider = collection.config.provider
     if not provider or not provider.logo or collection_root is None or "://" in provider.logo:
         return ""
-    relative = posixpath.normpath(provider.logo)
-    source = Path(collection_root) / relative
-    if not relative.startswith("assets/") or not source.is_file():
+    where = Layout.of(collection_root)
+    source = where.root / posixpath.normpath(provider.logo)
+    if where.assets not in source.parents or not source.is_file():
         return ""
-    target = _inside(site_dir, relative)
+    site_path = Urls.asset(source.relative_to(where.assets).as_posix())
+    target = _inside(site_dir, site_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
-    return relative
+    return site_path
 
 
 def _inside(site_dir: Path, relative: str) -> Path:
@@ -231,8 +229,10 @@ class SiteStage(Stage):
     outputs = ("*",)
 
     def run(self, context: BuildContext) -> StageReport:
-        pages = write_site(context.public, context.path(""), derivatives.published(context), collection_root=context.root)
-        return StageReport(self.name, counts={"pages": pages})
+        images, problems = derivatives.published(context)
+        pages = write_site(context.public, context.path(""), images, collection_root=context.root,
+                           words=context.words, urls=context.urls)
+        return StageReport(self.name, counts={"pages": pages}, problems=problems)
 
 
 STAGE = SiteStage()

@@ -27,14 +27,13 @@ import tempfile
 from pathlib import Path
 
 from .errors import KyvatError
+from .i18n import read_words
 from .model import Collection
 from .searchdocs import SearchDoc, make_search_documents
 from .stages import BuildContext, Stage, StageReport
-from .urls import INDEX_FILE, Urls
+from .urls import Urls
 from .vietnamese import SPELLING_VARIANTS, make_terms
 
-ANALYSIS_FILE = "kyvat-analysis.json"
-TEXT_DIR = "kyvat-text"
 # One index for every site language (the English search page falls back to it): the records hold
 # the same folded terms in each language, and Pagefind must not stem English words the research
 # index does not stem.
@@ -51,7 +50,7 @@ def pair_token(first: str, second: str) -> str:
 def record_path(url: str) -> str:
     """Where a record goes in the folder Pagefind reads: `objects/AB-2026-0007/` →
     `objects/AB-2026-0007/index.html`, so that Pagefind's URL for it is the page's."""
-    return Urls.file(url.split("#", 1)[0])
+    return Urls.file(Urls.page_of(url))
 
 
 def make_records(docs: list[SearchDoc]) -> list[tuple[SearchDoc, list[SearchDoc]]]:
@@ -122,7 +121,8 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
     The records are written as small pages into a scratch folder that one run of the Pagefind
     binary indexes (its Python API answers one record per 0.1 s: half an hour for 10,000 objects).
     """
-    out = Path(site_dir) / Urls.pagefind()
+    site_dir = Path(site_dir)
+    out = site_dir / Urls.pagefind()
     records = make_records(docs)
     with tempfile.TemporaryDirectory(prefix="kyvat-pagefind-") as scratch:
         for doc, pages in records:
@@ -133,34 +133,33 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
                                "--force-language", INDEX_LANGUAGE], capture_output=True, text=True)
     if done.returncode != 0:
         raise KyvatError(f"Pagefind could not index the site: {(done.stderr or done.stdout).strip()[-500:]}")
-    by_url = {"/" + record_path(doc.url).removesuffix(INDEX_FILE): (doc, pages) for doc, pages in records}
-    texts = out / TEXT_DIR
-    texts.mkdir()
+    by_url = {Urls.served(record_path(doc.url)): (doc, pages) for doc, pages in records}
+    (site_dir / Urls.search_texts()).mkdir()
     for result_id, url in _read_fragment_urls(out).items():
         if url not in by_url:
             raise KyvatError(f"Pagefind indexed a page kyvat did not write: {url}")
-        (texts / f"{result_id}.json").write_text(make_text_json(*by_url.pop(url)), encoding="utf-8")
+        (site_dir / Urls.search_text(result_id)).write_text(make_text_json(*by_url.pop(url)), encoding="utf-8")
     if by_url:
         raise KyvatError(f"Pagefind left out {len(by_url)} records, e.g. {next(iter(by_url))}")
     shutil.rmtree(out / "fragment")  # search.js reads the texts instead: the same terms, not shipped twice
-    (out / ANALYSIS_FILE).write_text(json.dumps(make_analysis(), ensure_ascii=False, sort_keys=True) + "\n",
-                                     encoding="utf-8")
+    analysis = json.dumps(make_analysis(), ensure_ascii=False, sort_keys=True) + "\n"
+    (site_dir / Urls.search_analysis()).write_text(analysis, encoding="utf-8")
     return out
 
 
 def write_site_search(public: Collection, site_dir: Path) -> Path:
     """The site's search index for the public collection (what `privacy.to_public` returns)."""
-    return write_site_index(make_search_documents(public), site_dir)
+    return write_site_index(make_search_documents(public, read_words(public.root)), site_dir)
 
 
 class SiteSearchStage(Stage):
     """The index the site's search page loads in the browser."""
 
     name = "sitesearch"
-    outputs = (Urls.pagefind() + "*",)
+    outputs = (Urls.pagefind() + "**",)
 
     def run(self, context: BuildContext) -> StageReport:
-        docs = make_search_documents(context.public)
+        docs = make_search_documents(context.public, context.words)
         write_site_index(docs, context.path(""))
         return StageReport(self.name, counts={"search_records": len(make_records(docs))})
 

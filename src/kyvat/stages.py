@@ -7,8 +7,9 @@ lists them in order. A new output is one module with a Stage plus one line in th
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import posixpath
+import re
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -64,10 +65,11 @@ class BuildReport:
 class Stage:
     """One step of the build. Subclasses set `name` and `outputs`, and implement `run`.
 
-    `outputs` are the site paths the stage writes, as shell patterns relative to the site root
-    (`iiif/*/manifest.json`); "*" claims every file no other stage claims (the pages). A build of
+    `outputs` are the site paths the stage writes, as patterns relative to the site root: `*` stands
+    for one path segment (`iiif/*/manifest.json`), a final `**` for everything below a folder
+    (`pagefind/**`), and "*" alone claims every file no other stage claims (the pages). A build of
     some stages only (`build(only=…)`) keeps every file of the previous output that those stages
-    do not claim."""
+    do not claim; a stage with no outputs (the research index, in the cache) leaves the output alone."""
 
     name: str = ""
     outputs: tuple[str, ...] = ()
@@ -79,7 +81,7 @@ class Stage:
         """Called once the new output is in place (e.g. to prune a cache the old site still used)."""
 
     def claims(self, path: str) -> bool:
-        return any(pattern != "*" and fnmatch.fnmatchcase(path, pattern) for pattern in self.outputs)
+        return any(pattern != "*" and make_pattern(pattern).fullmatch(path) for pattern in self.outputs)
 
     @property
     def catch_all(self) -> bool:
@@ -87,6 +89,14 @@ class Stage:
 
     def __repr__(self) -> str:
         return f"<Stage {self.name}>"
+
+
+@functools.cache
+def make_pattern(pattern: str) -> re.Pattern:
+    """An outputs pattern as a regex: `*` within one segment, a final `/**` for a whole folder."""
+    deep = pattern.endswith("/**")
+    parts = [re.escape(part).replace(r"\*", "[^/]*") for part in pattern.removesuffix("/**").split("/")]
+    return re.compile("/".join(parts) + ("/.+" if deep else ""))
 
 
 def make_owner(stages: tuple[Stage, ...], path: str) -> Stage | None:
@@ -102,7 +112,7 @@ class BuildContext:
 
     root: Path  # the collection folder
     public: Collection  # what privacy.to_public kept: the only collection a stage sees
-    staging: Path
+    staging: Path | None  # None when no chosen stage writes into the output
     cache: Path
     mount: str = ""
     jobs: int | None = None
@@ -127,6 +137,8 @@ class BuildContext:
     def path(self, site_path: str) -> Path:
         """The file or folder in `staging` for a site path (`iiif/collection.json`, `iiif/`);
         refuses a path outside the mounted part of the site, or leaving it with '..'."""
+        if self.staging is None:
+            raise KyvatError(f"refusing to write {site_path!r}: no stage of this build declares an output")
         clean = posixpath.normpath(site_path.strip("/")) if site_path.strip("/") else ""
         if clean.startswith("..") or posixpath.isabs(clean):
             raise KyvatError(f"refusing to write {site_path!r}: it leaves the site folder")

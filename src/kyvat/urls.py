@@ -8,8 +8,11 @@ code. Nothing here touches the disk.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+from .errors import KyvatError
 
 ROOT_LANGUAGE = "vi"  # its pages are at the site root; every other language's under "{lang}/"
 INDEX_FILE = "index.html"  # a folder is served (and linked, for a site opened from a USB stick) as this file
@@ -18,6 +21,34 @@ STATIC = "static/"
 ASSETS = "assets/"  # the house's own files (its logo), copied from the collection's assets/
 MEDIA = "media/"
 PAGEFIND = "pagefind/"
+PAGEFIND_SCRIPT = "pagefind.js"  # Pagefind's name for its browser script, in its folder
+SEARCH_TEXTS = "kyvat-text/"  # beside Pagefind's files: each record's original text, named after its result
+SEARCH_ANALYSIS = "kyvat-analysis.json"  # beside Pagefind's files: how the browser folds a query
+IMAGE_INFO = "info.json"  # the Image API's name for a service's description, below the service
+BASE_URL_EXPECTED = "an http(s) address such as https://example.vn/nha-truyen-thong/"
+
+
+class BaseUrlInvalid(KyvatError):
+    """A base_url (kyvat.yaml's, or one given for a build) that no visitor could open."""
+
+    def __init__(self, found: str):
+        self.field, self.expected, self.found = "base_url", BASE_URL_EXPECTED, found
+        super().__init__(f"base_url: expected {BASE_URL_EXPECTED}, found {found}")
+
+
+def make_base_url(text: str) -> str:
+    """The address a site is published at, as every absolute id is built from it: http or https,
+    with a host, no query or fragment, ending in exactly one '/' (added when missing, since a
+    curator writing `https://x.vn/ntt` means the folder). Raises BaseUrlInvalid."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a port that is no number raises here
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or any(c.isspace() or c in "?#" for c in text)):
+        raise BaseUrlInvalid(repr(text))
+    return text.rstrip("/") + "/"
 
 
 @dataclass(frozen=True)
@@ -29,7 +60,7 @@ class Urls:
 
     def __post_init__(self):
         if self.base_url:
-            object.__setattr__(self, "base_url", self.base_url.rstrip("/") + "/")
+            object.__setattr__(self, "base_url", make_base_url(self.base_url))
 
     @classmethod
     def of(cls, config) -> Urls:
@@ -114,11 +145,43 @@ class Urls:
         """The file a site path is served from: a folder's index.html."""
         return path + INDEX_FILE if path == "" or path.endswith("/") else path
 
+    @staticmethod
+    def page_of(path: str) -> str:
+        """The page a site path is on, without its `#` part: `objects/X/#p2` → `objects/X/`."""
+        return path.split("#", 1)[0]
+
+    @staticmethod
+    def relative(target: str, here: str) -> str:
+        """The link from the page file `here` to the site path `target` (a folder gets index.html, a
+        `?query` is kept), so the site works under any sub-path and from a USB stick."""
+        path, mark, query = target.partition("?")
+        return posixpath.relpath("/" + Urls.file(path), "/" + posixpath.dirname(here)) + mark + query
+
+    @staticmethod
+    def from_root(target: str, root_path: str) -> str:
+        """The link to the site path `target` from the server path of the site root (`root_path`):
+        for the 404 page, which a server shows at any depth."""
+        path, mark, query = target.partition("?")
+        return root_path + Urls.file(path) + mark + query
+
+    @staticmethod
+    def served(path: str) -> str:
+        """The server path of a site path when the site is at the server's root, a folder's
+        index.html as the folder (`/objects/X/`): how Pagefind names the pages it indexed."""
+        file = Urls.file(path)
+        folder = file == INDEX_FILE or file.endswith("/" + INDEX_FILE)
+        return "/" + (file[:-len(INDEX_FILE)] if folder else file)
+
     # -- files that are not pages ------------------------------------------------------------------
 
     @staticmethod
     def static(name: str) -> str:
         return STATIC + name
+
+    @staticmethod
+    def asset(name: str) -> str:
+        """One of the house's own files (its logo), named as in the collection's assets/ folder."""
+        return ASSETS + name
 
     @staticmethod
     def sitemap() -> str:
@@ -132,6 +195,34 @@ class Urls:
     def pagefind() -> str:
         """The folder of the site's search index."""
         return PAGEFIND
+
+    @staticmethod
+    def pagefind_script() -> str:
+        """The script the search page imports to query the index."""
+        return PAGEFIND + PAGEFIND_SCRIPT
+
+    @staticmethod
+    def search_texts() -> str:
+        """The folder of every search record's original text (sitesearch.make_text_json)."""
+        return PAGEFIND + SEARCH_TEXTS
+
+    @staticmethod
+    def search_text(result_id: str) -> str:
+        """The original text of the search record Pagefind names `result_id`."""
+        return f"{Urls.search_texts()}{result_id}.json"
+
+    @staticmethod
+    def search_analysis() -> str:
+        """The spelling-variant table the search page folds a query with."""
+        return PAGEFIND + SEARCH_ANALYSIS
+
+    @staticmethod
+    def search_paths(lang: str) -> dict[str, str]:
+        """What static/search.js loads and links, as site paths the search page of `lang` hands it
+        (data attributes of #search, made relative to the page): in `text`, `{id}` stands for a
+        Pagefind result's id; in `page`, `{key}` for a page key with its `#` part."""
+        return {"script": Urls.pagefind_script(), "analysis": Urls.search_analysis(),
+                "text": Urls.search_text("{id}"), "page": Urls.in_lang("{key}", lang)}
 
     @staticmethod
     def media_folder() -> str:
@@ -194,6 +285,11 @@ class Urls:
         return f"{Urls.image_services()}{object_id}-{n}"
 
     @staticmethod
+    def info_json(service: str) -> str:
+        """The description (info.json) of the image service at the site path `service`."""
+        return f"{service}/{IMAGE_INFO}"
+
+    @staticmethod
     def image_request(region: str, size: str) -> str:
         """An Image API request below a service (the file level 0 serves for it): rotation 0, default
         quality, JPEG."""
@@ -223,6 +319,12 @@ class Urls:
     def absolute(self, path: str) -> str:
         """The published address of a site path: IIIF ids, sharing images, the sitemap's own address."""
         return self.base_url + path
+
+    def iiif_link(self, object_id: str) -> str:
+        """The site path of the object's IIIF logo link: its manifest, with the manifest's published
+        address as `?manifest=`, which a IIIF viewer the link is dragged onto opens."""
+        manifest = self.manifest(object_id)
+        return f"{manifest}?manifest={quote(self.absolute(manifest), safe='/')}"
 
     def canonical(self, key: str, lang: str) -> str:
         """The published address of page `key` in `lang`: canonical and alternate links, sitemap, JSON-LD."""

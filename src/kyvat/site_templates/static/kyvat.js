@@ -86,10 +86,11 @@
   }
 
   /* The info.json `id` is absolute from the published base_url (perhaps another host); the viewer
-     fetches it by a relative address and points `id` back at this copy, so tiles come from here. */
+     fetches it by a relative address (data-info) and points `id` back at this copy (data-service),
+     so tiles come from here. */
   function tileSource(figure, fallback) {
     var service = new URL(figure.dataset.service, document.baseURI).href;
-    return fetch(service + "/info.json")
+    return fetch(new URL(figure.dataset.info, document.baseURI).href)
       .then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
         return response.json();
@@ -113,12 +114,11 @@
     var area = document.getElementById("viewer-area");
     var status = document.getElementById("viewer-status");
     var title = document.getElementById("viewer-title");
-    var heading = title.textContent;
     var osd = null, opening = null, current = 0;
 
     function show(index) {
       current = index;
-      title.textContent = heading + " — " + figures[index].dataset.label;
+      title.textContent = figures[index].dataset.title;  // scan.title of i18n.yaml, filled by the page
     }
     function start() {
       var fallback = { used: false };

@@ -10,7 +10,6 @@
    word in one document (the record's own text, or one transcription page), a phrase in order.
    The first ten are re-ranked so that hits with the diacritics typed come first. */
 
-const ROOT = new URL("../", import.meta.url); // this file is static/search.js under the site root
 const LANG = document.documentElement.lang === "en" ? "en" : "vi";
 const PAGE = 10; // hits shown at a time
 const LOOK = 20; // records whose texts a screen of hits may fetch
@@ -60,9 +59,15 @@ export function parse(query, variants) {
   return { words, phrases, exact: [...new Set(exact)] };
 }
 
-/* Where this language's pages (`pages`) and the search index (`index`) are under the site root:
-   kyvat's URL map (urls.py) gives them as data attributes of the search page's #search. */
+/* What this script loads and links, relative to the page: kyvat's URL map (Urls.search_paths)
+   gives them as data attributes of the search page's #search. `text` holds `{id}` for a Pagefind
+   result's id and `page` holds `{key}` for a page's key, as word templates hold `{n}`. */
 const PATHS = document.getElementById("search")?.dataset ?? {};
+
+function address(path, fields = {}) {
+  return new URL(path.replace(/\{(\w+)\}/g, (all, name) => (Object.hasOwn(fields, name) ? fields[name] : all)),
+    document.baseURI);
+}
 
 /* The search terms of a text, in order, as kyvat.vietnamese.make_terms makes them. */
 export function terms(text, variants) {
@@ -140,7 +145,7 @@ export function matchedDocuments(record, parsed, variants) {
    Pagefind result), and the documents that match; null if none does (the words are spread over
    its pages, or a phrase's pairs are not in a row). */
 async function load(result, parsed, variants) {
-  const response = await fetch(new URL(`${PATHS.index}kyvat-text/${result.id}.json`, ROOT));
+  const response = await fetch(address(PATHS.text, { id: result.id }));
   if (!response.ok) throw new Error(`${response.status} for the text of ${result.id}`);
   const record = await response.json();
   const matched = matchedDocuments(record, parsed, variants);
@@ -153,7 +158,7 @@ function shownText(data) {
 
 function render(data, wanted, variants) {
   const name = (title) => title[LANG] || title.vi || title.en || "";
-  const href = (url) => escape(new URL(PATHS.pages + url, ROOT).href);
+  const href = (url) => escape(address(PATHS.page, { key: url }).href);
   const li = document.createElement("li");
   li.className = `search-hit search-${data.kind}`;
   li.dataset.key = data.key;
@@ -194,8 +199,8 @@ async function start() {
   let pagefind;
   let variants;
   try {
-    pagefind = await import(new URL(`${PATHS.index}pagefind.js`, ROOT).href);
-    variants = (await (await fetch(new URL(`${PATHS.index}kyvat-analysis.json`, ROOT))).json()).variants;
+    pagefind = await import(address(PATHS.script).href);
+    variants = (await (await fetch(address(PATHS.analysis))).json()).variants;
   } catch (error) {
     ui.status.textContent = word("search.failed");
     throw error;
