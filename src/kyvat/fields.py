@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from . import dates
 from .errors import Problem
-from .model import Date, Place, Text
+from .model import LANGUAGES, Date, Place, Text
 from .yamlfile import LineDict, YamlSyntaxError, make_yaml
 
 
@@ -95,16 +95,16 @@ class FieldReader:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return Text(vi=str(value).strip())
         if isinstance(value, dict):
-            stray = [k for k, v in value.items() if k not in ("vi", "en") and v is None]
+            stray = [k for k, v in value.items() if k not in LANGUAGES and v is None]
             if stray:
                 # `{vi: a, b, en: c}` parses `b` as a key: the commas belonged to the text
                 self.problem(field, "{vi: \"...\", en: \"...\"} with each text in quotes",
                              f"'{stray[0]}' read as a key of its own", self.line_of(value, stray[0], line),
                              hint="a comma inside { } starts a new key; put text with commas in quotes")
                 value = {k: v for k, v in value.items() if k not in stray}
-            self.mapping(value, field, line, ("vi", "en"))
+            self.mapping(value, field, line, LANGUAGES)
             parts = {}
-            for lang in ("vi", "en"):
+            for lang in LANGUAGES:
                 part = value.get(lang)
                 if part is not None and not isinstance(part, (str, int, float)):
                     self.problem(f"{field}.{lang}", "text", describe(part), self.line_of(value, lang, line))

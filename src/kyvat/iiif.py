@@ -114,7 +114,7 @@ def _metadata(collection: Collection, obj: Artifact, words: Words) -> list[prezi
     if any(person for person, _ in people):
         pairs.append(prezi.KeyValueString(label=_lang(words("object.people")), value={
             lang: [f"{person.name} ({role.get(lang).lower()})" for person, role in people if person]
-            for lang in ("vi", "en")}))
+            for lang in LANGUAGES}))
     if obj.places:
         pairs.append(prezi.KeyValueString(label=_lang(words("object.places")), value={
             lang: [i18n.to_place_text(p, lang, words) for p in obj.places] for lang in LANGUAGES}))

@@ -14,7 +14,7 @@ from . import i18n, layout, narratives
 from .errors import KyvatError, Problem
 from .fields import FieldReader, describe, read_text_file, read_yaml_file, rel_path
 from .model import (
-    ACQUISITION_METHODS, CONDITION_GRADES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
+    ACQUISITION_METHODS, CONDITION_GRADES, LANGUAGES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
     Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Death,
     Dimensions, Person, PersonLink, Provider, Relationship, Rights, Scan,
     Source, Text,
@@ -79,10 +79,10 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
     if data.get("contact") is not None:
         c = r.mapping(data["contact"], "contact", line("contact"), ("email", "phone", "address", "hours"))
         contact = {k: r.string(v, f"contact.{k}", r.line_of(c, k)) for k, v in (c or {}).items()}
-    languages = r.strings(data, "languages", "languages") or ("vi", "en")
+    languages = r.strings(data, "languages", "languages") or LANGUAGES
     for lang in languages:
-        if lang not in ("vi", "en"):
-            r.problem("languages", "vi and en", describe(lang), line("languages"))
+        if lang not in LANGUAGES:
+            r.problem("languages", " and ".join(LANGUAGES), describe(lang), line("languages"))
     defaults = Config(name=Text(), base_url="", source=Source(rel))
     return Config(
         name=r.text(data.get("name"), "name", line("name")),
@@ -90,7 +90,7 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
         source=Source(rel, dict(r.lines)),
         short_name=r.text(data.get("short_name"), "short_name", line("short_name")),
         description=r.text(data.get("description"), "description", line("description")),
-        languages=tuple(lang for lang in languages if lang in ("vi", "en")),
+        languages=tuple(lang for lang in languages if lang in LANGUAGES),
         accession_pattern=pattern or defaults.accession_pattern,
         rights=r.string(data.get("rights"), "rights", line("rights")) or defaults.rights,
         attribution=r.text(data.get("attribution"), "attribution", line("attribution")),

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from .errors import KyvatError
+from .model import LANGUAGES
 
-ROOT_LANGUAGE = "vi"  # its pages are at the site root; every other language's under "{lang}/"
+ROOT_LANGUAGE = LANGUAGES[0]  # its pages are at the site root; every other language's under "{lang}/"
 INDEX_FILE = "index.html"  # a folder is served (and linked, for a site opened from a USB stick) as this file
 IIIF = "iiif/"
 STATIC = "static/"
@@ -56,7 +57,7 @@ class Urls:
     """The address map of one published collection. `base_url` "" gives site-relative ids."""
 
     base_url: str = ""
-    languages: tuple[str, ...] = (ROOT_LANGUAGE, "en")
+    languages: tuple[str, ...] = LANGUAGES
 
     def __post_init__(self):
         if self.base_url:
