@@ -4,8 +4,10 @@ PY     := $(VENV)/bin/python
 KYVAT  := $(VENV)/bin/kyvat
 PORT   ?= 8000
 SUM    := $(shell cksum < pyproject.toml | cut -d' ' -f1)
+LOCALE := src/kyvat/locale
+PO     := $(wildcard $(LOCALE)/*/LC_MESSAGES/kyvat.po)
 
-.PHONY: demo test setup system-deps bench clean
+.PHONY: demo test setup system-deps bench clean messages
 
 # One stamp per need, redone when pyproject.toml changes: the demo installs kyvat alone, the tests
 # add pytest and Playwright, the benchmarks also pyvips (bench/search.py drives the browser too).
@@ -13,13 +15,22 @@ EXTRAS_demo  :=
 EXTRAS_test  := [test]
 EXTRAS_bench := [test,bench]
 
-$(VENV)/.installed-%-$(SUM): pyproject.toml
+# The install compiles the message catalogues (setup.py), so it is redone when a translation changes.
+$(VENV)/.installed-%-$(SUM): pyproject.toml $(PO)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".$(EXTRAS_$*)"
 	rm -f $(VENV)/.installed-$*-* && touch $@
 
 setup: $(VENV)/.installed-test-$(SUM)
+
+# After changing the CLI's words: extract them (babel.cfg) into kyvat.pot, merge it into each
+# language's kyvat.po (translate what is new or marked fuzzy there), and compile. Needs Babel (setup).
+messages: $(VENV)/.installed-test-$(SUM)
+	$(PY) -m babel.messages.frontend extract -F babel.cfg --add-location=file --sort-output --no-wrap \
+		--project kyvat --copyright-holder "kyvat's authors" --msgid-bugs-address "" -o $(LOCALE)/kyvat.pot src/kyvat
+	$(PY) -m babel.messages.frontend update -i $(LOCALE)/kyvat.pot -d $(LOCALE) -D kyvat --no-wrap --ignore-obsolete
+	$(PY) -m babel.messages.frontend compile -d $(LOCALE) -D kyvat --statistics
 
 # Debian packages the tests need (Chromium, FFmpeg, fonts); installs them only when missing.
 system-deps:

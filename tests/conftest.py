@@ -3,12 +3,19 @@ and headless Chromium (Debian's /usr/bin/chromium driven by Playwright)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from kyvat.server import LocalServer
+# The CLI speaks the locale's language (kyvat/messages.py): the tests read its English, on any computer,
+# unless a test asks for Vietnamese itself.
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
+
+from kyvat.server import LocalServer  # noqa: E402  (after the locale is set)
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_COLLECTION = REPO / "tests" / "fixtures" / "collection"

@@ -93,7 +93,7 @@ def test_broken_scans_are_named_skipped_and_the_rest_is_built(sample_copy, tmp_p
 
     assert code == 1
     reasons = {"truncated": "damaged or cut short (truncated)", "empty": "an empty file (0 bytes)",
-               "text": "a text file, not an image", "gif": "a GIF image; masters must be JPEG, PNG, TIFF or WebP",
+               "text": "a text file, not an image", "gif": "a GIF image; masters must be JPEG, PNG, TIFF, WebP, HEIC or PDF",
                "bomb": "image has 6000000 pixels, more than the limit max_image_pixels=3500000 in kyvat.yaml",
                "link": "a symbolic link"}
     lines = output.splitlines()

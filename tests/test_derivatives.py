@@ -98,7 +98,7 @@ def test_webp_and_a_multi_page_tiff_are_published_with_a_warning_for_the_extra_p
                                                              "002.tif": pages.getvalue()}})
     result = services(root, tmp_path / "site", tmp_path / "cache")
     assert [str(p) for p in result.problems] == [(
-        "objects/AB-2026-0001/scans/002.tif: warning: expected a readable JPEG, PNG, TIFF or WebP master, "
+        "objects/AB-2026-0001/scans/002.tif: warning: expected a readable JPEG, PNG, TIFF, WebP, HEIC or PDF master, "
         "found a file of 2 pages: only the first is published; give each page its own file")]
     assert [(s.width, s.height) for s in result.services] == [(700, 300), (400, 600)]
     assert assert_level0_complete(tmp_path / "site", "https://example.test/") == 2
@@ -182,7 +182,7 @@ def test_bad_masters_are_named_and_skipped_and_the_rest_is_built(tmp_path):
     assert "truncated" in messages[prefix + "002.jpg"]
     assert "an empty file (0 bytes)" in messages[prefix + "003.jpg"]
     assert "a text file, not an image" in messages[prefix + "004.jpg"]
-    assert "a GIF image; masters must be JPEG, PNG, TIFF or WebP" in messages[prefix + "005.jpg"]
+    assert "a GIF image; masters must be JPEG, PNG, TIFF, WebP, HEIC or PDF" in messages[prefix + "005.jpg"]
     assert "a symbolic link" in messages[prefix + "006.jpg"]
     assert "a path leading outside the collection" in messages[prefix + "../../../../secret.jpg"]
     assert "a path leading outside its scans/ folder" in messages[prefix + "../../../kyvat.yaml"]

@@ -239,6 +239,7 @@ def test_a_linked_record_is_changed_where_it_points_inside_the_collection_never_
     record.unlink()
     record.symlink_to(outside)
     before = outside.read_bytes()
+    new.write_bytes(jpeg((200, 300)))  # another page: the same one again is refused as a second copy
     result = run("add-scan", "-c", root, "AB-2026-0001", new)
     assert result.exit_code == 1
     assert f"expected a record inside the collection, found a symbolic link to {outside}, outside it" in result.output
@@ -291,15 +292,15 @@ def test_add_scan_refuses_a_broken_or_foreign_file_and_copies_nothing(tmp_path):
     write_kyvat_yaml(root)
     folder = write_object(root, "AB-2026-0001", {"001.jpg": jpeg()}, listed=["001.jpg"])
     record = (folder / "record.yaml").read_bytes()
-    good, cut, pdf = tmp_path / "good.jpg", tmp_path / "cut.jpg", tmp_path / "letter.pdf"
+    good, cut, doc = tmp_path / "good.jpg", tmp_path / "cut.jpg", tmp_path / "letter.docx"
     good.write_bytes(jpeg())
     cut.write_bytes(truncated(jpeg((800, 600), quality=95)))
-    pdf.write_bytes(b"%PDF-1.4\n")
+    doc.write_bytes(b"PK\x03\x04")
     result = run("add-scan", "-c", root, "AB-2026-0001", good, cut)
     assert result.exit_code == 1
     assert f"{cut}: damaged or cut short (truncated)" in result.output
-    result = run("add-scan", "-c", root, "AB-2026-0001", pdf)
-    assert result.exit_code == 1 and "'.pdf' files are not accepted" in result.output
+    result = run("add-scan", "-c", root, "AB-2026-0001", doc)
+    assert result.exit_code == 1 and "'.docx' files are not accepted" in result.output
     assert [p.name for p in (folder / "scans").iterdir()] == ["001.jpg"]
     assert (folder / "record.yaml").read_bytes() == record
 

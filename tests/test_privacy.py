@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from click.testing import CliRunner
+
+from kyvat.build import build
+from kyvat.cli import main
 from kyvat.privacy import hidden_names, to_public
 from kyvat.validate import load_collection
 
@@ -59,7 +65,9 @@ def _private_values(collection) -> set[str]:
         if obj.acquisition:
             values |= {obj.acquisition.receipt_no, obj.acquisition.terms.vi, obj.acquisition.terms.en}
         if not obj.is_public:
-            values |= {obj.id, obj.description.vi, obj.history.vi}
+            values |= {obj.description.vi, obj.history.vi} | ({obj.id} if not obj.is_gone else set())
+        if obj.withdrawn:
+            values |= set(obj.withdrawn.reason.as_dict().values())
     for person in collection.people:
         values |= {str(v) for v in person.contact.values()} | {str(v) for v in person.private.values()}
         if not person.publish_name:
@@ -72,3 +80,28 @@ def test_no_private_value_of_the_sample_in_any_built_file(built_sample):
     values = _private_values(collection)
     assert len(values) >= 15, "the sample holds private values in every kind of private field"
     assert find_leaks(built_sample, values) == []
+
+
+def test_a_withdrawn_object_leaves_nothing_but_the_notice_at_its_old_address(collection_copy, tmp_path):
+    """TT-2026-0002, a public photograph shown in an exhibition, is withdrawn: its title, its
+    description and why it left appear nowhere; its accession number only on its two notice pages."""
+    reason = "PRIVATE-MARKER-WITHDRAWN-4c1e Gia đình xin lại ảnh"
+    result = CliRunner().invoke(main, ["--today", "2027-01-05", "withdraw", "TT-2026-0002", "-c", str(collection_copy),
+                                       "--reason", reason])
+    assert result.exit_code == 0, result.output
+    collection = load_collection(collection_copy, today=dt.date(2027, 1, 5))
+    markers = planted_markers(collection_copy, hidden_names(collection)) | {"Ảnh chụp trước ngày nhập ngũ.",
+                                                                             "Taken before he enlisted."}
+    assert {reason, "Ảnh chân dung liệt sĩ Phạm Văn Đức", "Portrait of the martyr Phạm Văn Đức"} <= markers
+    site = tmp_path / "site"
+    build(collection_copy, site, cache=tmp_path / "cache", jobs=1, today=dt.date(2027, 1, 5))
+    assert find_leaks(site, markers) == []
+    notices = [f"{path}: TT-2026-0002" for path in ("en/objects/TT-2026-0002", "en/objects/TT-2026-0002/index.html",
+                                                    "objects/TT-2026-0002", "objects/TT-2026-0002/index.html")]
+    assert find_leaks(site, {"TT-2026-0002"}) == notices  # not in the sitemap, IIIF, either search, any list
+    for page, first, second in ((site / "objects/TT-2026-0002/index.html", "Hiện vật này đã được rút khỏi bộ sưu tập",
+                                 "This object has been withdrawn"),
+                                (site / "en/objects/TT-2026-0002/index.html", "This object has been withdrawn",
+                                 "Hiện vật này đã được rút khỏi bộ sưu tập")):
+        text = page.read_text(encoding="utf-8")
+        assert text.index(first) < text.index(second) and '<meta name="robots" content="noindex">' in text

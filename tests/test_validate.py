@@ -26,7 +26,8 @@ CASES = sorted(BROKEN.glob("*.yaml"))
 def apply_steps(root: Path, steps: list[dict]) -> None:
     for step in steps:
         if "copy" in step:
-            shutil.copytree(root / step["copy"], root / step["to"])
+            source = root / step["copy"]
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / step["to"])
         elif "rename" in step:
             (root / step["rename"]).rename(root / step["to"])
         elif "delete" in step:
@@ -117,3 +118,53 @@ def test_a_missing_scan_and_a_bad_encoding_in_the_sample_are_named(sample_copy: 
     assert result.exit_code == 1
     assert "objects/AB-2026-0002/record.yaml" in result.output and "'003.jpg' is not there" in result.output
     assert "people/hoang-thi-mai.yaml" in result.output and "UTF-8" in result.output
+
+
+def test_the_sample_has_no_warning(sample_copy: Path):
+    """The checks for silent mistakes find none in the bundled sample: it has none of them."""
+    result = validate(sample_copy, "--strict")
+    assert result.exit_code == 0 and "0 error(s), 0 warning(s)" in result.output, result.output
+
+
+EMBED_MISTAKES = [
+    ("{{Object TT-2026-0001}}", "expected an embed {{object ID}}", "did you mean 'object'?"),
+    ("{{object}}", "expected an embed {{object ID}}", "the only embed is {{object ID}}"),
+    ("{{object TT-2026-0001 TT-2026-0002}}", "expected an embed {{object ID}}", "the only embed is"),
+    ("{{video TT-2026-0001}}", "expected an embed {{object ID}}", "the only embed is"),
+    ("Xem {{object TT-2026-0001}} nhé.", "expected an embed on a line of its own", "on a line by itself"),
+]
+
+
+@pytest.mark.parametrize("written, expected, hint", EMBED_MISTAKES, ids=[m[0] for m in EMBED_MISTAKES])
+def test_every_embed_the_site_would_print_as_it_is_is_an_error(collection_copy: Path, written, expected, hint):
+    apply_steps(collection_copy, [{"file": "exhibitions/thu-gui-me.md", "replace": "{{object TT-2026-0001}}",
+                                   "with": f"{{{{object TT-2026-0001}}}}\n\n{written}"}])
+    result = validate(collection_copy)
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if ": error: " in line]
+    assert line.startswith("exhibitions/thu-gui-me.md:12: error: body: " + expected)
+    assert f"found '{written[written.index('{{'):written.index('}}') + 2]}'" in line and hint in line
+
+
+def test_the_same_master_in_two_objects_is_named(collection_copy: Path):
+    apply_steps(collection_copy, [
+        {"copy": "objects/TT-2026-0001/scans/002.jpg", "to": "objects/TT-2026-0004/scans/002.jpg"},
+        {"file": "objects/TT-2026-0004/record.yaml", "replace": "scans:\n",
+         "with": "scans:\n  - file: 002.jpg\n    sha256: "
+                 "a75029c03b08d12d1541dc4dcdaf801927a54cdbb1051bd3a4cee7e76de4a07b\n"}])
+    result = validate(collection_copy)
+    assert result.exit_code == 0
+    assert "objects/TT-2026-0004/record.yaml" in result.output
+    assert "found '002.jpg', the same file as objects/TT-2026-0001/scans/002.jpg (the same sha256)" in result.output
+
+
+@pytest.mark.parametrize("name, birth, same", [
+    ("Phạm Văn Đức", "1950", True), ("PHẠM  VĂN ĐỨC", "1950~", True), ("Phạm Văn Đức", "1951", False),
+    ("Phạm Văn Đức", None, False), ("Phạm Văn Được", "1950", False)])
+def test_two_people_with_one_folded_name_and_birth_year_are_a_likely_duplicate(collection_copy: Path, name,
+                                                                              birth, same):
+    text = f"kind: martyr\nname: {name}\n" + (f"birth: {{text: '{birth}', edtf: '{birth}'}}\n" if birth else "")
+    apply_steps(collection_copy, [{"file": "people/pham-van-duc-2.yaml", "write": text}])
+    result = validate(collection_copy)
+    assert result.exit_code == 0
+    assert ("kyvat merge person pham-van-duc pham-van-duc-2" in result.output) is same, result.output

@@ -13,9 +13,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from . import derivatives, iiif, layout, output, research, site, sitesearch
+from . import derivatives, iiif, layout, output, redirects, research, site, sitesearch
 from .errors import KyvatError
 from .privacy import to_public
+from .progress import Progress, no_progress
 from .stages import BuildContext, BuildReport, Stage, StageReport, make_owner, run_stage
 from .urls import Urls, make_base_url
 from .validate import load_for_build
@@ -27,6 +28,7 @@ STAGES: tuple[Stage, ...] = (
     derivatives.STAGE,
     iiif.STAGE,
     site.STAGE,
+    redirects.STAGE,
     research.STAGE,
     sitesearch.STAGE,
 )
@@ -35,12 +37,13 @@ STAGES: tuple[Stage, ...] = (
 def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | None = None,
           jobs: int | None = None, base_url: str | None = None, strict: bool = False,
           executor_factory=None, today: dt.date | None = None, only: tuple[str, ...] | None = None,
-          stages: tuple[Stage, ...] = STAGES, mount: str = "") -> BuildReport:
+          stages: tuple[Stage, ...] = STAGES, mount: str = "", progress: Progress = no_progress) -> BuildReport:
     """Build the public collection at `collection_root` into `out`. Raises CollectionInvalid before
     writing anything if the records have errors; scan problems are reported and the rest is built.
 
     `only` names the stages to run (the others' files in `out` are kept as they were); `mount` says
-    which part of the site `out` holds ("iiif/": `out` is the site's iiif/ folder)."""
+    which part of the site `out` holds ("iiif/": `out` is the site's iiif/ folder). `progress` is
+    told each stage's start and end and each scan made (progress.py), e.g. to draw a bar."""
     started = time.monotonic()
     chosen = _choose(stages, only)
     collection, scan_problems = load_for_build(collection_root, strict=strict, today=today)
@@ -50,14 +53,14 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     root = Path(collection_root)
     out = Path(out).resolve()
     cache_dir = layout.cache_dir(collection_root, cache)
-    writes = any(stage.outputs for stage in chosen)  # else (the research index alone) `out` is left alone
+    writes = any(stage.outputs_of(public) for stage in chosen)  # else (research index alone) `out` is left alone
     if writes:
         output.check_target(out, {"the collection": root, "its cache": cache_dir},
                             legacy=Urls.collection().removeprefix(mount))
     staging = output.make_staging(out) if writes else None
     report = BuildReport(objects=len(public.objects), problems=list(scan_problems))
     context = BuildContext(root=root, public=public, staging=staging, cache=cache_dir, mount=mount, jobs=jobs,
-                           executor_factory=executor_factory, report=report)
+                           executor_factory=executor_factory, report=report, on_progress=progress)
     done: list[tuple[Stage, StageReport]] = []
     try:
         for stage in chosen:
@@ -66,7 +69,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
             done.append((stage, stage_report))
         if staging is not None:
             if len(chosen) < len(stages):
-                output.carry_over(out, staging, lambda path: make_owner(stages, mount + path) not in chosen)
+                output.carry_over(out, staging, lambda path: make_owner(stages, mount + path, public) not in chosen)
             output.keep_unchanged(out, staging)
             output.swap(staging, out)
     except BaseException:

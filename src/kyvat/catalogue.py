@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from .errors import KyvatError, Problem
+from .messages import N_, _, ngettext
 from . import privacy
 from .i18n import Words, to_dimensions_text, to_place_text
 from .model import ACQUISITION_METHODS, OBJECT_TYPES, Artifact, Collection, Date, Person, Text
@@ -129,8 +130,9 @@ def make_person_text(kind: str, name: str) -> str:
 
 def write_new_person(root: Path, *, kind: str, name: str) -> Path:
     """Write people/{slug}.yaml with a unique slug made from the folded name."""
-    _, problems = read_collection(root)
+    collection, problems = read_collection(root)
     _require_config(root, problems)
+    moved = {redirect.old for redirect in collection.redirects}  # a published address keeps its person
     slug = make_slug(name)
     if not slug:
         raise CatalogueError(f"expected a name with letters, found {name!r}", "name")
@@ -139,13 +141,15 @@ def write_new_person(root: Path, *, kind: str, name: str) -> Path:
     candidate, number = slug, 1
     while True:
         path = where.person(candidate)
-        try:
-            with path.open("x", encoding="utf-8") as handle:
-                handle.write(make_person_text(kind, name.strip()))
-            return path
-        except FileExistsError:
-            number += 1
-            candidate = f"{slug}-{number}"
+        if candidate not in moved:
+            try:
+                with path.open("x", encoding="utf-8") as handle:
+                    handle.write(make_person_text(kind, name.strip()))
+                return path
+            except FileExistsError:
+                pass
+        number += 1
+        candidate = f"{slug}-{number}"
 
 
 def _require_config(root: Path, problems: list[Problem]) -> None:
@@ -166,9 +170,10 @@ def _day(field: str, value: str) -> dt.date:
 
 
 def make_table(rows: list[list[str]]) -> str:
-    """Rows (the first is the header) as aligned columns."""
+    """Rows (the first is the header, its words marked with N_) as aligned columns."""
     if not rows:
         return ""
+    rows = [[_(word) for word in rows[0]], *rows[1:]]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -181,7 +186,7 @@ def _date(date: Date | None) -> str:
 
 def make_object_table(collection: Collection, *, object_type: str | None = None, method: str | None = None,
                       person: str | None = None) -> list[list[str]]:
-    rows = [["id", "type", "method", "date", "scans", "visibility", "title"]]
+    rows = [[N_("id"), N_("type"), N_("method"), N_("date"), N_("scans"), N_("visibility"), N_("title")]]
     for obj in collection.objects:
         if object_type and obj.object_type != object_type:
             continue
@@ -191,26 +196,28 @@ def make_object_table(collection: Collection, *, object_type: str | None = None,
                 not (obj.acquisition and obj.acquisition.donor == person):
             continue
         rows.append([obj.id, obj.object_type, obj.acquisition.method if obj.acquisition else "",
-                     _date(obj.date), str(len(obj.scans)), obj.visibility, obj.title.vi or obj.title.en])
+                     _date(obj.date), str(len(obj.scans)), "withdrawn" if obj.withdrawn else obj.visibility,
+                     obj.title.vi or obj.title.en])
     return rows
 
 
 def make_people_table(collection: Collection) -> list[list[str]]:
-    rows = [["id", "kind", "named publicly", "objects", "name"]]
+    rows = [[N_("id"), N_("kind"), N_("named publicly"), N_("objects"), N_("name")]]
     for person in collection.people:
-        rows.append([person.id, person.kind, "yes" if privacy.is_named_publicly(person) else "no",
+        rows.append([person.id, person.kind, _("yes") if privacy.is_named_publicly(person) else _("no"),
                      str(len(collection.objects_of(person.id))), person.name])
     return rows
 
 
 def make_loans_table(collection: Collection, *, today: dt.date, within_days: int) -> list[list[str]]:
     """Loans overdue or due within `within_days`, soonest first."""
-    rows = [["id", "due", "status", "lender", "title"]]
-    loans = [o for o in collection.objects if o.acquisition and o.acquisition.method == "loan"
+    rows = [[N_("id"), N_("due"), N_("status"), N_("lender"), N_("title")]]
+    loans = [o for o in collection.objects if o.acquisition and o.acquisition.on_loan and not o.withdrawn
              and o.acquisition.loan_until and (o.acquisition.loan_until - today).days <= within_days]
     for obj in sorted(loans, key=lambda o: (o.acquisition.loan_until, o.id)):
         days = (obj.acquisition.loan_until - today).days
-        status = f"OVERDUE {-days} days" if days < 0 else ("due today" if days == 0 else f"in {days} days")
+        status = ngettext("OVERDUE {n} day", "OVERDUE {n} days", -days).format(n=-days) if days < 0 else \
+            _("due today") if days == 0 else ngettext("in {n} day", "in {n} days", days).format(n=days)
         lender = collection.person(obj.acquisition.donor) if obj.acquisition.donor else None
         rows.append([obj.id, obj.acquisition.loan_until.isoformat(), status,
                      lender.name if lender else (obj.acquisition.donor or ""), obj.title.vi])
@@ -236,35 +243,46 @@ def make_record_view(collection: Collection, record_id: str, words: Words) -> st
 
 
 def _lines(pairs: list[tuple[str, str]]) -> str:
-    width = max(len(k) for k, _ in pairs)
-    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in pairs if v)
+    """Label and value lines; the labels are marked with N_ and shown in the curator's language."""
+    pairs = [(_(label), value) for label, value in pairs]
+    width = max(len(label) for label, _value in pairs)
+    return "\n".join(f"{label.ljust(width)}  {value}" for label, value in pairs if value)
 
 
 def _object_view(collection: Collection, obj: Artifact, words: Words) -> str:
     acq = obj.acquisition
     donor = collection.person(acq.donor) if acq and acq.donor else None
     pairs = [
-        ("id", obj.id), ("title", _text(obj.title)), ("type", obj.object_type), ("visibility", obj.visibility),
-        ("date", f"{obj.date.text} [{obj.date.edtf}]" if obj.date else ""), ("count", str(obj.count)),
-        ("materials", _text(obj.materials)),
-        ("dimensions", to_dimensions_text(obj.dimensions, "en", words)),  # English, as the other lines
-        ("places", "; ".join(to_place_text(p, "en", words) for p in obj.places)),
-        ("people", "; ".join(f"{link.person} ({link.role})" for link in obj.people)),
-        ("acquisition", f"{acq.method}, {_date(acq.date)}" if acq else ""),
-        ("donor", f"{donor.name} ({donor.id}{'' if privacy.is_named_publicly(donor) else ', not named publicly'})"
-         if donor else ""),
-        ("loan until", acq.loan_until.isoformat() if acq and acq.loan_until else ""),
-        ("original held by", _text(acq.original_held_by) if acq else ""),
-        ("receipt (private)", acq.receipt_no if acq else ""),
-        ("terms (private)", _text(acq.terms) if acq else ""),
-        ("condition", f"{obj.condition.grade} {_text(obj.condition.note)}" if obj.condition else ""),
-        ("location (private)", ", ".join(f"{k} {v}" for k, v in obj.location.items())),
-        ("rights", obj.rights.uri if obj.rights else ""),
-        ("description", _text(obj.description)), ("history", _text(obj.history)),
+        (N_("id"), obj.id), (N_("title"), _text(obj.title)), (N_("type"), obj.object_type),
+        (N_("visibility"), obj.visibility),
+        (N_("date"), f"{obj.date.text} [{obj.date.edtf}]" if obj.date else ""), (N_("count"), str(obj.count)),
+        (N_("materials"), _text(obj.materials)),
+        (N_("dimensions"), to_dimensions_text(obj.dimensions, "en", words)),  # English, as the other lines
+        (N_("places"), "; ".join(to_place_text(p, "en", words) for p in obj.places)),
+        (N_("people"), "; ".join(f"{link.person} ({link.role})" for link in obj.people)),
+        (N_("acquisition"), f"{acq.method}, {_date(acq.date)}" if acq else ""),
+        (N_("donor"), f"{donor.name} ({donor.id}"
+                      f"{'' if privacy.is_named_publicly(donor) else _(', not named publicly')})" if donor else ""),
+        (N_("loan until"), acq.loan_until.isoformat() if acq and acq.loan_until else ""),
+        (N_("loan extended"), "; ".join(_("{day} from {previous} to {until}").format(
+            day=e.date, previous=e.previous, until=e.until) for e in acq.extensions) if acq else ""),
+        (N_("returned"), acq.returned.isoformat() if acq and acq.returned else ""),
+        (N_("original held by"), _text(acq.original_held_by) if acq else ""),
+        (N_("receipt (private)"), acq.receipt_no if acq else ""),
+        (N_("terms (private)"), _text(acq.terms) if acq else ""),
+        (N_("condition"), f"{obj.condition.grade} ({obj.condition.checked or '?'}) {_text(obj.condition.note)}"
+         if obj.condition else ""),
+        (N_("condition before"), "; ".join(f"{c.checked or '?'} {c.grade}" for c in obj.condition.history)
+         if obj.condition else ""),
+        (N_("withdrawn (private)"), f"{obj.withdrawn.date}: {_text(obj.withdrawn.reason)}" if obj.withdrawn else ""),
+        (N_("location (private)"), ", ".join(f"{k} {v}" for k, v in obj.location.items())),
+        (N_("rights"), obj.rights.uri if obj.rights else ""),
+        (N_("description"), _text(obj.description)), (N_("history"), _text(obj.history)),
     ]
-    pairs += [(f"{key} (private)", str(value)) for key, value in obj.private.items()]
-    pairs += [(f"scan {i}", f"{scan.file}  {_text(scan.label)}  sha256 {scan.sha256 or '(not recorded)'}"
-               + (f"  transcript ({scan.transcript_source})" if scan.transcript else ""))
+    pairs += [(_("{key} (private)").format(key=key), str(value)) for key, value in obj.private.items()]
+    pairs += [(_("scan {n}").format(n=i),
+               f"{scan.name}  {_text(scan.label)}  sha256 {scan.sha256 or _('(not recorded)')}"
+               + ("  " + _("transcript ({source})").format(source=scan.transcript_source) if scan.transcript else ""))
               for i, scan in enumerate(obj.scans, 1)]
     return _lines(pairs)
 
@@ -272,18 +290,19 @@ def _object_view(collection: Collection, obj: Artifact, words: Words) -> str:
 def _person_view(collection: Collection, person: Person) -> str:
     death = person.death
     pairs = [
-        ("id", person.id), ("name", person.name), ("kind", person.kind),
-        ("named publicly", "yes" if privacy.is_named_publicly(person) else "no"),
-        ("aliases", ", ".join(person.aliases)),
-        ("birth", _date(person.birth)), ("hometown", person.hometown.text if person.hometown else ""),
-        ("enlistment", _date(person.enlistment)), ("rank", _text(person.rank)), ("unit", _text(person.unit)),
-        ("death", f"{_date(death.date)}, {death.place.text if death.place else ''}" if death else ""),
-        ("burial", ", ".join(f"{k} {getattr(person.burial, k)}" for k in ("cemetery", "plot", "row", "grave")
+        (N_("id"), person.id), (N_("name"), person.name), (N_("kind"), person.kind),
+        (N_("named publicly"), _("yes") if privacy.is_named_publicly(person) else _("no")),
+        (N_("aliases"), ", ".join(person.aliases)),
+        (N_("birth"), _date(person.birth)), (N_("hometown"), person.hometown.text if person.hometown else ""),
+        (N_("enlistment"), _date(person.enlistment)), (N_("rank"), _text(person.rank)),
+        (N_("unit"), _text(person.unit)),
+        (N_("death"), f"{_date(death.date)}, {death.place.text if death.place else ''}" if death else ""),
+        (N_("burial"), ", ".join(f"{k} {getattr(person.burial, k)}" for k in ("cemetery", "plot", "row", "grave")
                              if getattr(person.burial, k))),
-        ("relationships", "; ".join(f"{_text(r.relation)}: {r.person}" for r in person.relationships)),
-        ("biography", _text(person.biography)),
-        ("objects", ", ".join(o.id for o in collection.objects_of(person.id))),
-        ("contact (private)", ", ".join(f"{k} {v}" for k, v in person.contact.items())),
+        (N_("relationships"), "; ".join(f"{_text(r.relation)}: {r.person}" for r in person.relationships)),
+        (N_("biography"), _text(person.biography)),
+        (N_("objects"), ", ".join(o.id for o in collection.objects_of(person.id))),
+        (N_("contact (private)"), ", ".join(f"{k} {v}" for k, v in person.contact.items())),
     ]
-    pairs += [(f"{key} (private)", str(value)) for key, value in person.private.items()]
+    pairs += [(_("{key} (private)").format(key=key), str(value)) for key, value in person.private.items()]
     return _lines(pairs)

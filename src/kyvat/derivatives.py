@@ -14,9 +14,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import layout, media
+from . import layout, media, pdf
 from .errors import MediaError, Problem
 from .model import Artifact, Collection, Scan
+from .progress import Progress, no_progress
 from .stages import BuildContext, Stage, StageReport
 from .tiles import PILLOW_VERSION, link_file, make_info_json, make_sizes, to_display, write_pyramid
 from .urls import Urls
@@ -41,6 +42,7 @@ class ImageService:
     media_path: str = ""  # audio/video: the copied file, relative to the site root
     sha256: str = ""  # of the master, as read during this build
     cache_entry: str = ""  # the folder of the cache's images/ it was published from
+    page: int = 0  # the page of a PDF master it shows (Scan.page)
 
     @property
     def service_path(self) -> str:
@@ -82,10 +84,10 @@ class Derivatives:
 
 
 def make_scan_pairs(obj: Artifact, services: list[ImageService]) -> list[tuple[Scan, ImageService]]:
-    """Each service beside the scan it was made from, found by file name (records.py lets a file be
-    listed once), never by position. A scan whose master failed has no service and is left out."""
-    scans = {scan.file: scan for scan in obj.scans}
-    return [(scans[s.file], s) for s in sorted(services, key=lambda s: s.n) if s.file in scans]
+    """Each service beside the scan it was made from, found by file name and page (records.py lets a
+    file be listed once), never by position. A scan whose master failed has no service and is left out."""
+    scans = {scan.key: scan for scan in obj.scans}
+    return [(scans[s.file, s.page], s) for s in sorted(services, key=lambda s: s.n) if (s.file, s.page) in scans]
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class Job:
     tile_size: int
     jpeg_quality: int
     max_pixels: int
+    page: int = 0  # the page of a PDF master to render (Scan.page)
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,14 @@ def make_settings_key(job: Job) -> str:
     settings = {"recipe": RECIPE_VERSION, "pillow": PILLOW_VERSION, "kind": job.kind}
     if job.kind == "image":
         settings.update(tile_size=job.tile_size, jpeg_quality=job.jpeg_quality)
+    if job.page:  # a PDF's page is drawn by PDFium, at a resolution held under max_pixels
+        settings.update(pdfium=pdf.VERSION, max_pixels=job.max_pixels)
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def make_entry_name(job: Job, sha: str) -> str:
+    """The cache folder of a master's derivatives: by checksum, page (of a PDF) and settings."""
+    return f"{sha}-p{job.page}-{make_settings_key(job)}" if job.page else f"{sha}-{make_settings_key(job)}"
 
 
 # -- one scan, in a worker --------------------------------------------------------------------
@@ -128,7 +138,7 @@ def make_service(job: Job) -> Outcome:
     Top-level and fed plain values, so any concurrent.futures executor can run it."""
     try:
         sha = media.read_sha256(Path(job.master))
-        entry = Path(job.cache_dir) / "images" / f"{sha}-{make_settings_key(job)}"
+        entry = Path(job.cache_dir) / "images" / make_entry_name(job, sha)
         reused = (entry / SERVICE_FILE).is_file()
         if not reused:
             _make_entry(job, entry)
@@ -144,7 +154,7 @@ def make_service(job: Job) -> Outcome:
 
 
 def _problem(job: Job, reason: str, severity: str = "error") -> Problem:
-    expected = "a readable JPEG, PNG, TIFF or WebP master" if job.kind == "image" \
+    expected = "a readable JPEG, PNG, TIFF, WebP, HEIC or PDF master" if job.kind == "image" \
         else "a readable MP3, M4A, MP4 or WebM recording"
     return Problem(path=job.rel, expected=expected, found=reason + (" (skipped)" if severity == "error" else ""),
                    severity=severity)
@@ -157,11 +167,11 @@ def _make_entry(job: Job, entry: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix=f".{entry.name}.", dir=entry.parent))
     try:
         if job.kind == "image":
-            master, pages = media.read_image(Path(job.master), job.max_pixels)
+            master, pages = media.read_image(Path(job.master), job.max_pixels, job.page)
             im, notes = to_display(master)
             del master  # to_display made a new image, or returned this one: one full copy stays
             described = write_pyramid(im, work, job.tile_size, job.jpeg_quality)
-            if pages > 1:
+            if pages > 1 and not job.page:  # a PDF's other pages are scans of their own
                 notes.append(f"a file of {pages} pages: only the first is published; give each page its own file")
             described["notes"] = notes
         else:
@@ -199,7 +209,8 @@ def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
     (site / Urls.info_json(service_path)).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n",
                                                     encoding="utf-8")
     return ImageService(job.object_id, job.n, job.file, "image", width=described["width"],
-                        height=described["height"], sizes=tuple(sizes), sha256=sha, cache_entry=entry.name)
+                        height=described["height"], sizes=tuple(sizes), sha256=sha, cache_entry=entry.name,
+                        page=job.page)
 
 
 def make_media_path(job: Job) -> str:
@@ -217,9 +228,9 @@ def read_services(collection: Collection) -> Derivatives:
     for job in jobs:
         try:
             if job.kind == "image":
-                width, height = media.read_image_size(Path(job.master))
+                width, height = media.read_image_size(Path(job.master), job.max_pixels, job.page)
                 services.append(ImageService(job.object_id, job.n, job.file, "image", width, height,
-                                             sizes=tuple(make_sizes(width, height, tile_size))))
+                                             sizes=tuple(make_sizes(width, height, tile_size)), page=job.page))
             else:
                 services.append(ImageService(job.object_id, job.n, job.file, job.kind,
                                              media_path=make_media_path(job),
@@ -242,7 +253,7 @@ def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path) -> tuple[
             rel = layout.scan_rel(obj.id, scan.file)
             folder, path = where.scans(obj.id), where.scan(obj.id, scan.file)
             job = Job(obj.id, n, scan.file, scan.kind, str(path), rel, str(site_dir), str(cache_dir),
-                      config.base_url, config.tile_size, config.jpeg_quality, config.max_image_pixels)
+                      config.base_url, config.tile_size, config.jpeg_quality, config.max_image_pixels, scan.page)
             reason = _unsafe(path, folder, root)
             if reason:
                 problems.append(_problem(job, reason))
@@ -267,12 +278,16 @@ def _unsafe(path: Path, folder: Path, root: Path) -> str:
 
 
 def write_image_services(collection: Collection, site_dir: Path, cache_dir: Path, *, jobs: int | None = None,
-                         executor_factory=None) -> Derivatives:
+                         executor_factory=None, progress: Progress = no_progress) -> Derivatives:
     """Write every scan's image service (or media file) under site_dir, in parallel across scans.
     `executor_factory(max_workers)` may return any concurrent.futures Executor (a Dask client's
-    `get_executor()` included); the default is a pool of processes."""
+    `get_executor()` included); the default is a pool of processes. `progress` is told of each
+    scan as it finishes (a scan skipped is done too), its master's path as the current file."""
     todo, problems = make_jobs(collection, Path(site_dir).resolve(), Path(cache_dir).resolve())
     result = Derivatives(scans=len(todo) + len(problems), problems=problems)
+    task, done = DerivativesStage.name, len(problems)
+    if result.scans:
+        progress(task, done, result.scans)
     if todo:
         workers = jobs or os.cpu_count() or 1
         factory = executor_factory or (lambda n: concurrent.futures.ProcessPoolExecutor(max_workers=n))
@@ -288,6 +303,8 @@ def write_image_services(collection: Collection, site_dir: Path, cache_dir: Path
                     result.services.append(outcome.service)
                     result.reused += outcome.reused
                     result.processed += not outcome.reused
+                done += 1
+                progress(task, done, result.scans, futures[future].rel)
     result.services.sort(key=lambda s: (s.object_id, s.n))
     result.problems.sort(key=lambda p: (p.path, p.severity))
     return result
@@ -335,7 +352,7 @@ class DerivativesStage(Stage):
     def run(self, context: BuildContext) -> StageReport:
         context.cache.mkdir(parents=True, exist_ok=True)
         images = write_image_services(context.public, context.path(""), context.cache, jobs=context.jobs,
-                                      executor_factory=context.executor_factory)
+                                      executor_factory=context.executor_factory, progress=context.progress)
         context.values[self.name] = images
         return StageReport(self.name, problems=list(images.problems), counts={
             "scans": images.scans, "scans_processed": images.processed, "scans_reused": images.reused})

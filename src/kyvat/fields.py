@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,6 +27,11 @@ def describe(value: Any) -> str:
         return f"'{str(value).lower()}'"
     text = str(value)
     return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+_EDTF_DATES = "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05"
+_WRITTEN_DATES = ("a date such as 1968, 12/3/1968, tháng 3 năm 1968, khoảng 1968, đầu năm 1968, thập niên 1960 "
+                  "or in EDTF (1968-03-12, 1968~)")
 
 
 class FieldReader:
@@ -175,31 +181,62 @@ class FieldReader:
         return None
 
     def date(self, value: Any, field: str, line: int | None) -> Date | None:
+        """A date alone (EDTF, or as a Vietnamese office writes it: 12/5/1972, khoảng 1972), or a map
+        of the text as written and its EDTF; a text given with no EDTF is read for one."""
         if value is None:
             return None
-        if isinstance(value, dict):
-            self.mapping(value, field, line, ("text", "edtf"), required=("text",))
-            text = self.string(value.get("text"), f"{field}.text", self.line_of(value, "text", line))
-            edtf = value.get("edtf")
-            edtf_line = self.line_of(value, "edtf", line)
-            field = f"{field}.edtf"
-        else:
-            text, edtf, edtf_line = None, value, line
+        if not isinstance(value, dict):
+            if isinstance(value, str):
+                return self._written_date(value.strip(), field, line, "error")
+            return self._edtf_date("", value, field, line)
+        self.mapping(value, field, line, ("text", "edtf"), required=("text",))
+        text_line = self.line_of(value, "text", line)
+        text = self.string(value.get("text"), f"{field}.text", text_line)
+        if value.get("edtf") is None:
+            return self._written_date(text, f"{field}.text", text_line, "warning") if text else Date(text="")
+        edtf_line = self.line_of(value, "edtf", line)
+        date = self._edtf_date(text, value["edtf"], f"{field}.edtf", edtf_line)
+        said, _ = dates.to_edtf(text)
+        if said and date.lower and date.upper and not re.search(r"[~?%]", said + date.edtf):
+            said_lower, said_upper = dates.make_bounds(said)
+            if said_upper < date.lower or date.upper < said_lower:
+                # 5/12/1972 is 5 December in the text, and easily entered as 1972-05-12
+                order = "day/month/year, " if re.search(r"\d[/.-]\d", text) else ""
+                self.problem(f"{field}.edtf", f"the date the text says ({said})", describe(date.edtf), edtf_line,
+                             "warning", hint=f"the text '{text}' is read {order}as {said}: correct the one that is wrong")
+        return date
+
+    def _written_date(self, text: str, field: str, line: int | None, severity: str) -> Date:
+        """A date as written: understood into EDTF, or explained when it cannot be right (an error for
+        a date alone; a warning for a text beside its EDTF, which may copy a slip of its source)."""
+        edtf, problem = dates.to_edtf(text)
+        if problem:
+            self.problem(field, problem.expected, str(problem), line, severity,
+                         hint="" if severity == "error" else "if the source says so, keep the text and add the edtf meant")
+        elif edtf is None and severity == "error":
+            self.problem(field, _WRITTEN_DATES, describe(text), line,
+                         hint="words that are not a date go in a text: {text: ...}")
+        if edtf is None:
+            return Date(text=text)
+        lower, upper = dates.make_bounds(edtf)
+        return Date(text=text, edtf=edtf, lower=lower, upper=upper)
+
+    def _edtf_date(self, text: str, edtf: Any, field: str, line: int | None) -> Date:
         if isinstance(edtf, dt.date):
             edtf = edtf.isoformat()[:10]
         elif isinstance(edtf, int) and not isinstance(edtf, bool):
             edtf = f"{edtf:04d}"
-        if edtf is None:
-            return Date(text=text or "")
         if not isinstance(edtf, str):
-            self.problem(field, "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05",
-                         describe(edtf), edtf_line)
-            return Date(text=text or "")
+            self.problem(field, _EDTF_DATES, describe(edtf), line)
+            return Date(text=text)
         try:
             lower, upper = dates.make_bounds(edtf.strip())
         except dates.DateInvalid as exc:
-            self.problem(field, "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05",
-                         f"{describe(edtf)} ({exc})", edtf_line)
+            if exc.problem:
+                self.problem(field, exc.problem.expected, str(exc.problem), line)
+            else:
+                meant, _ = dates.to_edtf(edtf)
+                self.problem(field, _EDTF_DATES, describe(edtf), line, hint=f"in EDTF that is {meant}" if meant else "")
             return Date(text=text or edtf)
         return Date(text=text if text else edtf.strip(), edtf=edtf.strip(), lower=lower, upper=upper)
 
@@ -241,8 +278,7 @@ def read_yaml_file(path: Path, rel: str, problems: list[Problem]) -> Any:
     try:
         data = make_yaml(text)
     except YamlSyntaxError as exc:
-        problems.append(Problem(rel, "", "valid YAML", f"a syntax error: {exc.message}", exc.line,
-                                hint="look for a bracket or quote opened and not closed, or a missing space after ':'"))
+        problems.append(Problem(rel, "", "valid YAML", f"a syntax error: {exc.message}", exc.line, hint=exc.fix))
         return None
     if data is None:
         problems.append(Problem(rel, "", "a map of keys such as 'id: ...'", "an empty file", 1))

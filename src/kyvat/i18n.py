@@ -7,6 +7,7 @@ overrides single keys, and the override shows everywhere the word is used.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -102,6 +103,11 @@ def make_scan_label(words: Words, kind: str, object_type: str, n: int) -> Text:
     return words(key, n=n)
 
 
+def make_file_page_label(words: Words, label: Text, page: int) -> Text:
+    """The label of page `page` of a PDF master the curator named `label` (`Giấy báo tử, trang 2`)."""
+    return Text(*(words.translate(lang)("scan.file_page", label=label.get(lang), page=page) for lang in LANGUAGES))
+
+
 def to_number_text(value: float, lang: str, words: Words) -> str:
     """A measure as its language writes it: 20,5 in Vietnamese, 20.5 in English (the mark is the word
     number.decimal), and 1500, not 1.5e+03."""
@@ -126,11 +132,14 @@ def to_scan_title(title: Text, label: Text, words: Words) -> Text:
                   for lang in LANGUAGES))
 
 
-def to_date_text(date: Date | None, lang: str, words: Words) -> str:
+def to_date_text(date: Date | dt.date | None, lang: str, words: Words) -> str:
     """A date for a reader. Vietnamese shows the date as written on the source; English shows
-    the EDTF form in words (date.*, month.*) when it is simple enough (the source's wording is Vietnamese)."""
+    the EDTF form in words (date.*, month.*) when it is simple enough (the source's wording is Vietnamese).
+    A calendar day of the house's own (the day a loan went back) is in words in every language."""
     if date is None:
         return ""
+    if not isinstance(date, Date):
+        date = Date(date.isoformat(), date.isoformat(), date, date)
     written = date.text if date.text != date.edtf else ""
     if lang == "vi" and written:
         return written
@@ -151,6 +160,13 @@ def _edtf_words(edtf: str, translate: Callable[..., str]) -> str:
     if not day:
         return ""
     year, month, dom, qualifier = day[1], day[2], day[3], day[4]
+    if month and int(month) > 12:
+        # EDTF level 2 numbers the parts of a year past 12 (1972-37: early 1972, as dates.to_edtf reads
+        # "đầu năm 1972"); a part the word table does not name is shown as written
+        try:
+            return translate(f"date.part.{int(month)}", year=year)
+        except KyvatError:
+            return ""
     if dom:
         words = translate("date.day_month_year", day=int(dom), month=translate(f"month.{int(month)}"), year=year)
     elif month:

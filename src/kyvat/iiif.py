@@ -127,6 +127,8 @@ def _metadata(collection: Collection, obj: Artifact, words: Words) -> list[prezi
         pairs.append(_pair(words("object.acquisition"), words(f"method.{acq.method}")))
         if acq.date:
             pairs.append(_pair(words("iiif.date_received"), _in_both(i18n.to_date_text, acq.date, words)))
+        if acq.returned:
+            pairs.append(_pair(words("iiif.date_returned"), _in_both(i18n.to_date_text, acq.returned, words)))
         donor = collection.person(acq.donor) if acq.donor else None  # to_public keeps only consented donors
         if donor is not None:
             pairs.append(_pair(words("object.donor"), donor.name))

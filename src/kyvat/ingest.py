@@ -6,42 +6,56 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from .errors import MediaError, RecordError
-from .layout import Layout, record_rel
+from .layout import Layout, record_rel, scan_rel
 from .media import CHUNK, MASTER_EXTENSIONS, make_listed_scans, read_duration, read_image, read_sha256
 from .model import IMAGE_EXTENSIONS
+from .progress import Progress, no_progress
 from .recordedit import extend_list, make_mapping, write_edit
 
 
 def write_scans(root: Path, object_id: str, files: list[Path], label_vi: str = "", label_en: str = "",
-                max_pixels: int = 200_000_000) -> list[tuple[str, str]]:
+                max_pixels: int = 200_000_000, progress: Progress = no_progress) -> list[tuple[str, str]]:
     """Copy masters into objects/ID/scans/ as the next pages and list them, with their SHA-256, in
     the record. Every file is checked first; an existing master is never overwritten, and if the
     record cannot be saved the new copies are removed again. `{n}` in a label is the page number.
-    Returns (file name, sha256) of each new master."""
+    Returns (file name, sha256) of each new master. `progress` is told of each file checked (the
+    file as given) and copied (the new master's collection-relative path): tasks "check", "copy"."""
     where = Layout.of(root)
     record, rel = where.record(object_id), record_rel(object_id)
     if not record.is_file():
         raise RecordError(rel, "id", "the id of an object in objects/", f"'{object_id}', which has no record.yaml")
-    for source in files:
-        _check_master(source, max_pixels)
+    progress("check", 0, len(files))
+    for done, source in enumerate(files, start=1):
+        _check_master(source, max_pixels)  # decodes the whole image: as long as the copy, for a big TIFF
+        progress("check", done, len(files), str(source))
     listed = make_listed_scans(record.read_text(encoding="utf-8"))
     scans = where.scans(object_id)
     scans.mkdir(exist_ok=True)
     existing = sorted(p.name for p in scans.iterdir() if not p.name.startswith("."))
     number = _next_number(existing + list(listed))
+    sha_of = functools.cache(lambda name: read_sha256(scans / name))  # the edit is made twice: hash once
+    # The object's masters by checksum, so the same file is never added twice: the record's own
+    # checksums (listed masters are not hashed again) and those of the files it does not list
+    # (which a record without a list is about to get anyway).
+    known = {sha: scan_rel(object_id, name) for name, sha in listed.items() if sha}
+    known.update({sha_of(name): scan_rel(object_id, name) for name in existing if name not in listed})
     added: list[tuple[str, str]] = []
     try:
+        progress("copy", 0, len(files))
         for source in files:
             name = f"{number:03d}{source.suffix.lower()}"
-            added.append((name, _copy_new(source, scans / name)))
+            sha = _copy_new(source, where.partial_scan(object_id, name), scans / name, known)
+            added.append((name, sha))
+            known[sha] = str(source)
             number += 1
-        sha_of = functools.cache(lambda name: read_sha256(scans / name))  # the edit is made twice: hash once
+            progress("copy", len(added), len(files), scan_rel(object_id, name))
         write_edit(record, rel, lambda data: _add_entries(data, added, existing, sha_of, label_vi, label_en, rel),
                    root=root)
     except BaseException:
@@ -83,23 +97,42 @@ def _next_number(names: list[str]) -> int:
     return max(numbers, default=0) + 1
 
 
-def _copy_new(source: Path, target: Path) -> str:
-    """Copy with exclusive creation (never replacing a file, even one that appeared meanwhile),
-    hashing the bytes as written, then check the copy against the source's hash."""
+def _copy_new(source: Path, partial: Path, target: Path, known: dict[str, str]) -> str:
+    """Copy under a hidden name (`partial`), hashing the bytes as written; check the copy against
+    that hash and against the masters already `known` (checksum -> where); only then give it its
+    name, never replacing a file (even one that appeared meanwhile). A copy cut short by a crash or
+    a power cut is left under the hidden name, which no reader takes for a scan and validate names."""
     digest = hashlib.sha256()
     try:
-        with open(source, "rb") as src, open(target, "xb") as dst:
+        with open(source, "rb") as src, open(partial, "wb") as dst:
             while chunk := src.read(CHUNK):
                 digest.update(chunk)
                 dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())  # whole on disk before the record names it
+        shutil.copystat(source, partial)
+        sha = digest.hexdigest()
+        if read_sha256(partial) != sha:
+            raise MediaError(str(target), "the copy differs from the original (disk error?); nothing was kept")
+        if sha in known:
+            raise MediaError(str(source), f"is the same file as {known[sha]} (the same SHA-256); a master is "
+                                          "never added twice, so nothing was added")
+        _link_new(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return sha
+
+
+def _link_new(partial: Path, target: Path) -> None:
+    """Give the finished copy its name; a hard link fails if the name is taken, a rename would not."""
+    try:
+        os.link(partial, target)
     except FileExistsError:
         raise MediaError(str(target), "already exists; a master is never overwritten") from None
-    shutil.copystat(source, target)
-    sha = digest.hexdigest()
-    if read_sha256(target) != sha:
-        target.unlink()
-        raise MediaError(str(target), "the copy differs from the original (disk error?); nothing was kept")
-    return sha
+    except OSError:  # file systems without hard links (FAT and exFAT USB disks)
+        if target.exists():
+            raise MediaError(str(target), "already exists; a master is never overwritten") from None
+        os.rename(partial, target)
 
 
 def _entry(name: str, sha: str, page: int, label_vi: str, label_en: str) -> dict:

@@ -28,7 +28,18 @@ SCAFFOLDS = Path(__file__).resolve().parent / "scaffolds"
 SCANS_DIR = "scans"
 TRANSCRIPTS_DIR = "transcripts"
 TRANSCRIPT_SUFFIX = ".txt"
+# `kyvat add-scan` copies a master under a hidden name first and gives it its own name only once
+# the copy is whole and checked: what an interrupted copy leaves is recognisable, and never read as
+# a scan (names starting with "." are not scans).
+PARTIAL_PREFIX, PARTIAL_SUFFIX = ".", ".partial"
 PERSON_SUFFIX = ".yaml"
+# Nothing a curator catalogued is ever deleted: `kyvat remove-scan` moves a master (and its
+# transcript) into scans/.removed/, and `kyvat merge person` moves the merged file into
+# people/.merged/. Hidden names, so no reader takes them for scans or people.
+REMOVED_DIR = ".removed"
+MERGED_DIR = ".merged"
+# Published addresses that moved (`kyvat rename`/`merge`): old id -> new id, by kind of page.
+REDIRECTS_FILE = "redirects.yaml"
 NARRATIVE_SUFFIX = ".md"
 # The folders `kyvat init` makes in a new collection.
 COLLECTION_FOLDERS = (OBJECTS_DIR, PEOPLE_DIR, EXHIBITIONS_DIR, PAGES_DIR)
@@ -60,17 +71,39 @@ def scan_in_object(name: str) -> str:
     return f"{SCANS_DIR}/{name}"
 
 
-def transcript_name(scan_file: str) -> str:
-    """The transcript of scans/001.jpg is transcripts/001.txt."""
-    return scan_file.rsplit(".", 1)[0] + TRANSCRIPT_SUFFIX
+def partial_name(scan_file: str) -> str:
+    """The name 001.jpg has in scans/ while `kyvat add-scan` is copying it: .001.jpg.partial."""
+    return f"{PARTIAL_PREFIX}{scan_file}{PARTIAL_SUFFIX}"
 
 
-def transcript_rel(object_id: str, scan_file: str) -> str:
-    return f"{OBJECTS_DIR}/{object_id}/{TRANSCRIPTS_DIR}/{transcript_name(scan_file)}"
+def partial_of(name: str) -> str:
+    """The scan a copy named .001.jpg.partial was to become (001.jpg); '' for any other name."""
+    if name.startswith(PARTIAL_PREFIX) and name.endswith(PARTIAL_SUFFIX):
+        return name[len(PARTIAL_PREFIX):-len(PARTIAL_SUFFIX)]
+    return ""
+
+
+def transcript_name(scan_file: str, page: int = 0) -> str:
+    """The transcript of scans/001.jpg is transcripts/001.txt; of page 2 of scans/001.pdf,
+    transcripts/001-p2.txt (each page of a PDF is a scan, with its own text)."""
+    stem = scan_file.rsplit(".", 1)[0]
+    return (f"{stem}-p{page}" if page else stem) + TRANSCRIPT_SUFFIX
+
+
+def transcript_rel(object_id: str, scan_file: str, page: int = 0) -> str:
+    return f"{OBJECTS_DIR}/{object_id}/{TRANSCRIPTS_DIR}/{transcript_name(scan_file, page)}"
 
 
 def person_rel(person_id: str) -> str:
     return f"{PEOPLE_DIR}/{person_id}{PERSON_SUFFIX}"
+
+
+def removed_scan_rel(object_id: str, name: str) -> str:
+    return f"{scans_rel(object_id)}/{REMOVED_DIR}/{name}"
+
+
+def merged_person_rel(name: str) -> str:
+    return f"{PEOPLE_DIR}/{MERGED_DIR}/{name}"
 
 
 def words_rel() -> str:
@@ -153,14 +186,30 @@ class Layout:
     def scan(self, object_id: str, name: str) -> Path:
         return self.scans(object_id) / name
 
+    def partial_scan(self, object_id: str, name: str) -> Path:
+        return self.scans(object_id) / partial_name(name)
+
     def transcripts(self, object_id: str) -> Path:
         return self.object_dir(object_id) / TRANSCRIPTS_DIR
 
-    def transcript(self, object_id: str, scan_file: str) -> Path:
-        return self.transcripts(object_id) / transcript_name(scan_file)
+    def transcript(self, object_id: str, scan_file: str, page: int = 0) -> Path:
+        return self.transcripts(object_id) / transcript_name(scan_file, page)
 
     def person(self, person_id: str) -> Path:
         return self.people / f"{person_id}{PERSON_SUFFIX}"
+
+    def removed_scans(self, object_id: str) -> Path:
+        """Where removed masters and their transcripts are kept: scans/.removed/."""
+        return self.scans(object_id) / REMOVED_DIR
+
+    @property
+    def merged_people(self) -> Path:
+        """Where the file of a person merged into another is kept: people/.merged/."""
+        return self.people / MERGED_DIR
+
+    @property
+    def redirects(self) -> Path:
+        return self.root / REDIRECTS_FILE
 
     def record_sources(self) -> RecordSources:
         """Every file and folder the records are read from: what a reader that must notice a change

@@ -1,5 +1,6 @@
 """Masters: ingest (copy into scans/ and record the checksum), technical metadata (Pillow, exifread,
-mutagen, ffprobe) and fixity (every master checked against the checksum its record holds).
+mutagen, ffprobe) and fixity (every master checked against the checksum its record holds). A phone's
+HEIC/HEIF photo opens in Pillow through pillow-heif, registered here; a PDF's pages come from pdf.py.
 """
 
 from __future__ import annotations
@@ -11,27 +12,34 @@ import logging
 import re
 import shutil
 import subprocess
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import exifread
 import mutagen
+import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
-from . import layout
+from . import layout, pdf
 from .errors import MediaError
-from .model import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, Collection
+from .model import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, Collection, has_pages
 from .yamlfile import YamlSyntaxError, make_yaml
 
-# Pillow's names of the formats kyvat publishes (MPO: a camera JPEG holding extra pictures).
-IMAGE_FORMATS = frozenset({"JPEG", "MPO", "PNG", "TIFF", "WEBP"})
+# Pillow's names of the formats kyvat publishes (MPO: a camera JPEG holding extra pictures; HEIF: a
+# phone's photo, HEIC included). pillow-heif turns a HEIF upright as it decodes (its EXIF orientation
+# then reads 1) and hands Pillow the EXIF, which tiles.write_jpeg never writes out.
+IMAGE_FORMATS = frozenset({"JPEG", "MPO", "PNG", "TIFF", "WEBP", "HEIF"})
+pillow_heif.register_heif_opener()
 MASTER_EXTENSIONS = IMAGE_EXTENSIONS + AUDIO_EXTENSIONS + VIDEO_EXTENSIONS
 BIT_DEPTH = {"1": 1, "L": 8, "P": 8, "RGB": 8, "RGBA": 8, "CMYK": 8, "YCbCr": 8, "LA": 8, "I": 32, "F": 32}
 ORIENTATIONS = {1: "normal", 2: "mirrored", 3: "rotated 180°", 4: "mirrored vertically",
                 5: "mirrored and rotated 90° anticlockwise", 6: "rotated 90° clockwise",
                 7: "mirrored and rotated 90° clockwise", 8: "rotated 90° anticlockwise"}
 CHUNK = 1 << 20
+# The record's list of the masters `kyvat remove-scan` took off the object (kept in scans/.removed/).
+REMOVED_SCANS = "removed_scans"
 
 # exifread logs "file format not recognised" for every PNG without EXIF; a missing tag is normal here.
 logging.getLogger("exifread").setLevel(logging.ERROR)
@@ -45,13 +53,16 @@ def read_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_image(path: Path, max_pixels: int) -> tuple[Image.Image, int]:
-    """The master's first page decoded, and its number of pages; MediaError says, for a curator,
-    why a file cannot be used (empty, text, unsupported, too many pixels, damaged)."""
+def read_image(path: Path, max_pixels: int, page: int = 0) -> tuple[Image.Image, int]:
+    """The master's first page (or a PDF's page `page`) decoded, and its number of pages; MediaError
+    says, for a curator, why a file cannot be used (empty, text, unsupported, too many pixels,
+    damaged, a PDF locked by a password)."""
     if not path.is_file():
         raise MediaError(str(path), "no such file")
     if path.stat().st_size == 0:
         raise MediaError(str(path), "an empty file (0 bytes)")
+    if has_pages(path.name):
+        return pdf.read_page_image(path, page or 1, max_pixels)
     with open(path, "rb") as fh, pixel_limit(max_pixels):
         try:
             im = Image.open(fh)
@@ -63,7 +74,7 @@ def read_image(path: Path, max_pixels: int) -> tuple[Image.Image, int]:
         except (OSError, SyntaxError, ValueError) as exc:
             raise MediaError(str(path), f"damaged: {exc}") from None
         if im.format not in IMAGE_FORMATS:
-            raise MediaError(str(path), f"a {im.format} image; masters must be JPEG, PNG, TIFF or WebP")
+            raise MediaError(str(path), f"a {im.format} image; masters must be JPEG, PNG, TIFF, WebP, HEIC or PDF")
         pixels = im.width * im.height
         if pixels > max_pixels:
             raise MediaError(str(path), _too_big(pixels, max_pixels))
@@ -159,6 +170,11 @@ def read_technical_metadata(path: Path, max_pixels: int) -> dict:
     meta: dict = {"file size": f"{path.stat().st_size} bytes", "sha256": read_sha256(path)}
     if path.suffix.lower() in AUDIO_EXTENSIONS + VIDEO_EXTENSIONS:
         return meta | _recording_metadata(path)
+    if has_pages(path.name):
+        try:
+            return meta | pdf.read_pdf_metadata(path, max_pixels)
+        except MediaError as exc:
+            return meta | {"problem": exc.reason}
     try:
         with pixel_limit(None), Image.open(path) as im:  # only the header is read
             meta |= {"format": im.format, "pixels": f"{im.width} × {im.height}", "mode": im.mode,
@@ -166,29 +182,60 @@ def read_technical_metadata(path: Path, max_pixels: int) -> dict:
                      "ICC profile": "embedded" if im.info.get("icc_profile") else "none"}
             if im.width * im.height > max_pixels:
                 meta["problem"] = f"more pixels than max_image_pixels={max_pixels}"
+            # exifread misses the EXIF of some HEIF files; pillow-heif hands it to Pillow
+            tags = _pillow_exif_tags(im) if im.format == "HEIF" else None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         meta["problem"] = f"not a readable image ({exc})"
         return meta
-    with open(path, "rb") as fh:
-        try:
-            tags = exifread.process_file(fh, details=False, extract_thumbnail=False)
-        except Exception as exc:  # noqa: BLE001 - exifread raises many kinds on odd files; metadata is a courtesy
-            tags = {}
-            meta["EXIF"] = f"unreadable ({type(exc).__name__})"
+    if tags is None:
+        tags = _exifread_tags(path, meta)
     for label, key in (("camera make", "Image Make"), ("camera model", "Image Model"),
                        ("capture date", "EXIF DateTimeOriginal"), ("software", "Image Software")):
         if key in tags:
-            meta[label] = str(tags[key]).strip()
+            meta[label] = tags[key]
     if "Image Orientation" in tags:
-        value = tags["Image Orientation"].values[0]
+        value = tags["Image Orientation"]
         meta["orientation"] = f"{value} ({ORIENTATIONS.get(value, 'unknown')})"
     if "Image XResolution" in tags:
-        unit_tag = tags.get("Image ResolutionUnit")
-        unit = {2: "dpi", 3: "dots/cm"}.get(unit_tag.values[0] if unit_tag else 2, "")  # EXIF's default: inches
+        unit = {2: "dpi", 3: "dots/cm"}.get(tags.get("Image ResolutionUnit", 2), "")  # EXIF's default: inches
         meta["resolution"] = f"{tags['Image XResolution']} × {tags.get('Image YResolution', '?')} {unit}".strip()
-    if any(key.startswith("GPS") for key in tags):
+    if tags.get("GPS"):
         meta["GPS position"] = "present in the master (private: never published)"
     return meta
+
+
+TEXT_TAGS = ("Image Make", "Image Model", "EXIF DateTimeOriginal", "Image Software", "Image XResolution",
+             "Image YResolution")
+NUMBER_TAGS = ("Image Orientation", "Image ResolutionUnit")
+# The same fields by Pillow's numbers: (IFD, tag); IFD 0 is the main one, 0x8769 the Exif IFD.
+PILLOW_TAGS = {"Image Make": (0, 0x010F), "Image Model": (0, 0x0110), "EXIF DateTimeOriginal": (0x8769, 0x9003),
+               "Image Software": (0, 0x0131), "Image XResolution": (0, 0x011A), "Image YResolution": (0, 0x011B),
+               "Image Orientation": (0, 0x0112), "Image ResolutionUnit": (0, 0x0128)}
+GPS_IFD = 0x8825
+
+
+def _exifread_tags(path: Path, meta: dict) -> dict:
+    """The EXIF fields kyvat shows, by exifread's names, as plain values; GPS: whether any is there."""
+    with open(path, "rb") as fh:
+        try:
+            raw = exifread.process_file(fh, details=False, extract_thumbnail=False)
+        except Exception as exc:  # noqa: BLE001 - exifread raises many kinds on odd files; metadata is a courtesy
+            meta["EXIF"] = f"unreadable ({type(exc).__name__})"
+            return {}
+    tags: dict = {key: str(raw[key]).strip() for key in TEXT_TAGS if key in raw}
+    tags |= {key: raw[key].values[0] for key in NUMBER_TAGS if key in raw}
+    return tags | {"GPS": any(key.startswith("GPS") for key in raw)}
+
+
+def _pillow_exif_tags(im: Image.Image) -> dict:
+    """The same fields as _exifread_tags, read by Pillow."""
+    exif = im.getexif()
+    tags: dict = {}
+    for key, (ifd, tag) in PILLOW_TAGS.items():
+        value = (exif.get_ifd(ifd) if ifd else exif).get(tag)
+        if value is not None:
+            tags[key] = value if key in NUMBER_TAGS else f"{float(value):g}" if "Resolution" in key else str(value).strip()
+    return tags | {"GPS": bool(exif.get_ifd(GPS_IFD))}
 
 
 def _bit_depth(path: Path, im: Image.Image) -> int:
@@ -199,6 +246,8 @@ def _bit_depth(path: Path, im: Image.Image) -> int:
     if im.format == "PNG":
         with open(path, "rb") as fh:
             return fh.read(25)[24]  # IHDR's bit depth byte
+    if im.format == "HEIF":
+        return im.info.get("bit_depth", 8)  # a phone's HDR photo is stored in 10 bits, decoded to 8
     if im.mode.startswith("I;16"):
         return 16
     return getattr(im, "bits", BIT_DEPTH.get(im.mode, 8))
@@ -232,6 +281,8 @@ def read_scan_lines(collection: Collection, object_id: str) -> list[str]:
     where = layout.Layout.of(collection.root)
     lines = ["Scans (technical metadata) / Bản quét (thông số kỹ thuật):"]
     for n, scan in enumerate(obj.scans, start=1):
+        if scan.page > 1:
+            continue  # a PDF is one master, described once at its first page
         path = where.scan(obj.id, scan.file)
         meta = read_technical_metadata(path, collection.config.max_image_pixels) if path.is_file() \
             else {"problem": "no such file"}
@@ -275,14 +326,17 @@ def read_fixity(root: Path) -> FixityReport:
     report = FixityReport()
     where = layout.Layout.of(root)
     for record in sorted(where.objects.glob("*/" + layout.RECORD_FILE)):
-        folder = where.scans(record.parent.name)
-        listed = make_listed_scans(_read_text(record))
+        object_id, text = record.parent.name, _read_text(record)
+        folder = where.scans(object_id)
+        listed = make_listed_scans(text)
         for name in sorted(p.name for p in folder.glob("*") if not p.name.startswith(".")):
             if name not in listed:
                 listed[name] = ""
-        for name, expected in listed.items():
-            rel = layout.scan_rel(record.parent.name, name)
-            path = folder / name
+        checks = [(layout.scan_rel(object_id, name), folder / name, sha) for name, sha in listed.items()]
+        # masters taken off the object (`kyvat remove-scan`) are kept in scans/.removed/, and checked
+        checks += [(layout.removed_scan_rel(object_id, name), where.removed_scans(object_id) / name, sha)
+                   for name, sha in make_listed_scans(text, REMOVED_SCANS).items()]
+        for rel, path, expected in checks:
             if not path.is_file():
                 report.results.append(FixityResult(rel, "missing", expected))
             elif not expected:
@@ -300,13 +354,14 @@ def _read_text(path: Path) -> str:
         return ""
 
 
-def make_listed_scans(record_text: str) -> dict[str, str]:
-    """file name -> recorded sha256 ('' when none), in the record's order."""
+def make_listed_scans(record_text: str, key: str = "scans") -> dict[str, str]:
+    """file name -> recorded sha256 ('' when none), in the record's order: of the masters in
+    `scans`, or (key REMOVED_SCANS) of the ones removed from it."""
     try:
         data = make_yaml(record_text)
     except YamlSyntaxError:
         return {}
-    entries = data.get("scans") if isinstance(data, dict) else None
+    entries = data.get(key) if isinstance(data, dict) else None
     listed = {}
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, str):
@@ -318,9 +373,15 @@ def make_listed_scans(record_text: str) -> dict[str, str]:
 
 # -- used by kyvat iiif --
 
-def read_image_size(path: Path) -> tuple[int, int]:
-    """Width and height of the master as viewers show it (EXIF orientation applied), read from its
-    header only, so manifests can be sized without decoding or tiling the image."""
+def read_image_size(path: Path, max_pixels: int | None = None, page: int = 0) -> tuple[int, int]:
+    """Width and height of the master (or of a PDF's page `page`, drawn under `max_pixels`) as viewers
+    show it (EXIF orientation applied), read from its header only, so manifests can be sized without
+    decoding or tiling the image."""
+    if has_pages(path.name):
+        sizes = pdf.read_page_sizes(path, max_pixels or sys.maxsize)
+        if not 1 <= (page or 1) <= len(sizes):
+            raise MediaError(str(path), f"has {len(sizes)} pages, not a page {page}")
+        return sizes[(page or 1) - 1]
     try:
         with pixel_limit(None), Image.open(path) as im:  # only the header is read
             width, height = im.size

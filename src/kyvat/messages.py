@@ -1,39 +1,151 @@
 """The curator-facing words of the command line, through the standard library's gettext: `_(text)`
-and `ngettext(singular, plural, n)` return the text in the curator's language when a catalogue for
-it is installed, and the English given in the code when there is none (as today).
+and `ngettext(singular, plural, n)` return the text in the curator's language, and the English given
+in the code when the catalogue has no translation for it.
 
 How it fits together:
-- the domain is "kyvat"; catalogues are package data, src/kyvat/locale/<lang>/LC_MESSAGES/kyvat.mo;
-- the language is chosen as gettext always does, from LANGUAGE, LC_ALL, LC_MESSAGES or LANG
-  (`LANGUAGE=vi kyvat validate`);
+- the domain is "kyvat"; catalogues are package data, src/kyvat/locale/<lang>/LC_MESSAGES/kyvat.mo,
+  compiled from the kyvat.po beside it when kyvat is built or installed (setup.py), never committed;
 - the English text is the message id: wrap a literal, and fill its {fields} after translating,
   `_("{n} object(s)").format(n=n)`, so a translator sees the fields and may move them;
-- only cli.py calls these: the library raises errors and returns values, and the CLI words them.
-  The site's, IIIF's and the search script's words are not here: they live in i18n.yaml (i18n.py).
+- `N_(text)` only marks a literal for the catalogue and returns it unchanged: for words written
+  before the language is known (Click's help texts, read at import) or by the library (a Problem's
+  `expected`), which the CLI passes through `_()` when it prints them;
+- the language of one command (`session`): `kyvat --lang vi|en`, else `language:` in the kyvat.yaml
+  of the collection the command works on, else the locale (LANGUAGE, LC_ALL, LC_MESSAGES or LANG
+  starting with "vi"), else English. The CLI calls `use_language` as it learns each of them;
+- Click's own words (Usage, Options, its errors) go through gettext's global domain: a session
+  points it at this catalogue, in the session's language.
 
-The next step is Babel: `pybabel extract -k _ -k ngettext:1,2` over cli.py into kyvat.pot, a
-Vietnamese vi.po beside it, and `pybabel compile` into the folder above.
+The site's, IIIF's and the search script's words are not here: they live in i18n.yaml (i18n.py).
+Catalogues are extracted with Babel (`make messages`, see babel.cfg).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gettext
+import os
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from .errors import Problem
+from .layout import Layout
 
 DOMAIN = "kyvat"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+ENGLISH = "en"  # the code's own language, needing no catalogue
+LANGUAGES = ("vi", ENGLISH)
+# gettext's own order: the first of these that is set names the language.
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+# `language: vi` at the top level of kyvat.yaml. Read with a pattern, not a YAML parser, so the
+# choice costs one small read and still holds when the file is broken (validate then explains the
+# breakage in the curator's language).
+SETTING = re.compile(r"^language:[ \t]*[\"']?([A-Za-z_-]+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalogue; it is translated where it is shown."""
+    return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural pair for the catalogue (Click's ngettext words)."""
+    return singular, plural
 
 
 @functools.cache
-def read_catalogue(localedir: Path = LOCALE_DIR) -> gettext.NullTranslations:
-    """The catalogue for the environment's language, or one that returns the English given."""
-    return gettext.translation(DOMAIN, localedir=localedir, fallback=True)
+def read_catalogue(language: str, localedir: Path = LOCALE_DIR) -> gettext.NullTranslations:
+    """The catalogue of `language`, or one that returns the English given."""
+    return gettext.translation(DOMAIN, localedir=localedir, languages=[language], fallback=True)
 
 
 def _(message: str) -> str:
-    return read_catalogue().gettext(message)
+    if not message:
+        return message  # gettext answers "" with the catalogue's header
+    return read_catalogue(_current["language"]).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return read_catalogue().ngettext(singular, plural, n)
+    return read_catalogue(_current["language"]).ngettext(singular, plural, n)
+
+
+def to_language(value: str | None) -> str | None:
+    """The language a locale value names: vi for `vi`, `vi_VN.UTF-8` or `vi:en`; English for any
+    other; None for nothing."""
+    if not value:
+        return None
+    first = value.split(":")[0].strip().lower()
+    return next((lang for lang in LANGUAGES if first == lang or first.startswith(lang + "_")), ENGLISH)
+
+
+def language_of_locale(environ: Mapping[str, str] = os.environ) -> str:
+    for name in LOCALE_VARIABLES:
+        if environ.get(name):
+            return to_language(environ[name]) or ENGLISH
+    return ENGLISH
+
+
+# The language `_` speaks now; "session": inside a command (Click's words follow it).
+_current = {"language": language_of_locale(), "session": False}
+
+
+def read_collection_language(root: Path) -> str | None:
+    """The `language:` kyvat.yaml sets for the curator's messages, or None (no file, no setting, or
+    a file that cannot be read)."""
+    try:
+        text = Layout.of(root).config.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    found = SETTING.search(text)
+    return to_language(found.group(1)) if found else None
+
+
+def language() -> str:
+    return _current["language"]
+
+
+def use_language(lang: str) -> None:
+    """Speak `lang` from now on, Click's words too (only inside a `session`, which restores them)."""
+    _current["language"] = lang
+    if _current.get("session"):
+        os.environ["LANGUAGE"] = lang  # gettext's global functions (Click's) read only the environment
+
+
+@contextlib.contextmanager
+def session() -> Iterator[None]:
+    """One command: it starts in the locale's language, and Click's words follow `use_language`.
+    Afterwards the process's LANGUAGE and gettext domain are as they were, so a command run in
+    tests leaves nothing behind for the next one."""
+    saved_environment, saved_domain = os.environ.get("LANGUAGE"), gettext.textdomain()
+    lang = language_of_locale()
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    _current["session"] = True
+    use_language(lang)
+    try:
+        yield
+    finally:
+        _current["session"] = False
+        gettext.textdomain(saved_domain)
+        if saved_environment is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = saved_environment
+        _current["language"] = language_of_locale()
+
+
+def to_problem_text(problem: Problem) -> str:
+    """A problem as the curator reads it: in English exactly `str(problem)`; in another language the
+    frame translated, and each English part the library marked with N_ translated too (a part that
+    is not in the catalogue is shown as written)."""
+    where = problem.path + (f":{problem.line}" if problem.line else "")
+    severity = _("error") if problem.is_error else _("warning")
+    what = f"{problem.field}: " if problem.field else ""
+    expected, found = _(problem.expected), _(problem.found)
+    body = (_("expected {expected}, found {found}") if problem.found else _("expected {expected}")).format(
+        expected=expected, found=found)
+    hint = f" ({_(problem.hint)})" if problem.hint else ""
+    return f"{where}: {severity}: {what}{body}{hint}"

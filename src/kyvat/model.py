@@ -25,7 +25,9 @@ PERSON_ROLES = ("owner", "author", "recipient", "depicted", "subject", "speaker"
 CONDITION_GRADES = ("good", "fair", "poor", "fragile")
 VISIBILITIES = ("public", "restricted")
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp")
+# A PDF is an image master of many pages (each published as a scan); HEIC/HEIF is a phone's photo.
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".heic", ".heif", ".pdf")
+PAGED_EXTENSIONS = (".pdf",)
 AUDIO_EXTENSIONS = (".mp3", ".m4a")
 VIDEO_EXTENSIONS = (".mp4", ".webm")
 
@@ -92,14 +94,30 @@ class Dimensions:
 
 
 @dataclass(frozen=True)
+class LoanExtension:
+    """One extension of a loan (`kyvat loans extend`): the day it was agreed and the due days."""
+
+    date: dt.date | None = None
+    previous: dt.date | None = None  # the loan_until it replaced
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Acquisition:
     method: str  # gift | loan | copy
     date: Date | None = None
     donor: str | None = None  # a person id
     receipt_no: str = ""  # private
-    loan_until: dt.date | None = None  # loans only
+    loan_until: dt.date | None = None  # loans only; private
     original_held_by: Text = Text()  # copies only: who keeps the original
     terms: Text = Text()  # private
+    returned: dt.date | None = None  # loans only: the day the object went back to the lender (public)
+    extensions: tuple[LoanExtension, ...] = ()  # loans only, oldest first; private
+
+    @property
+    def on_loan(self) -> bool:
+        """A loan the house still holds: one that can fall due."""
+        return self.method == "loan" and self.returned is None
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,14 @@ class Condition:
     note: Text = Text()
     checked: dt.date | None = None
     history: tuple[ConditionCheck, ...] = ()
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """An object taken off the public site (given back, or found not to belong); its record stays."""
+
+    date: dt.date | None = None
+    reason: Text = Text()  # private
 
 
 @dataclass(frozen=True)
@@ -134,6 +160,7 @@ class Scan:
     transcript: str = ""  # page transcription, read from transcripts/{stem}.txt
     transcript_source: str = ""  # "manual" | "ocr" | "" (no transcript)
     line: int | None = None  # where the scan is named in record.yaml, for messages
+    page: int = 0  # the page of a PDF master (1-based) this scan shows; 0: the file is one picture
 
     @property
     def kind(self) -> str:
@@ -143,6 +170,21 @@ class Scan:
         if ext in VIDEO_EXTENSIONS:
             return "video"
         return "image"
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """What tells one scan from another: its file, and its page when the file has many."""
+        return self.file, self.page
+
+    @property
+    def name(self) -> str:
+        """The scan as a curator finds it in scans/: `001.jpg`, or `001.pdf p. 2`."""
+        return f"{self.file} p. {self.page}" if self.page else self.file
+
+
+def has_pages(file: str) -> bool:
+    """Whether a master is a document of pages, each of them a scan (a PDF)."""
+    return file.lower().endswith(PAGED_EXTENSIONS)
 
 
 @dataclass(frozen=True)
@@ -182,10 +224,17 @@ class Artifact:
     keywords: tuple[str, ...] = ()
     location: Mapping[str, Any] = field(default_factory=dict)  # private
     private: Mapping[str, Any] = field(default_factory=dict)  # private_notes, valuation, private_fields
+    withdrawn: Withdrawal | None = None
 
     @property
     def is_public(self) -> bool:
-        return self.visibility == "public"
+        """Shown on the site: public, and not withdrawn."""
+        return self.visibility == "public" and self.withdrawn is None
+
+    @property
+    def is_gone(self) -> bool:
+        """Was published and has been withdrawn: its old address shows a "gone" notice."""
+        return self.visibility == "public" and self.withdrawn is not None
 
     @property
     def paged(self) -> bool:
@@ -292,6 +341,16 @@ class Config:
 
 
 @dataclass(frozen=True)
+class Redirect:
+    """A published page that moved (redirects.yaml): the person `old` is now `new` (renamed, or
+    merged into `new`), and the old address leads to the new one."""
+
+    old: str
+    new: str
+    line: int | None = None  # in redirects.yaml, for messages
+
+
+@dataclass(frozen=True)
 class Collection:
     config: Config
     root: str  # the collection folder, as given; stages that read masters join onto it
@@ -300,6 +359,9 @@ class Collection:
     exhibitions: tuple[Exhibition, ...] = ()  # sorted by (order, slug)
     pages: tuple[Page, ...] = ()  # sorted by (order, slug)
     unreadable: tuple[str, ...] = ()  # ids of objects and people whose file could not be read (reported)
+    # ids of withdrawn objects that were public (Artifact.is_gone): all the public copy keeps of them
+    gone: tuple[str, ...] = ()
+    redirects: tuple[Redirect, ...] = ()  # people's old ids, in redirects.yaml's order
 
     # Every stage asks these for every record, so each answer comes from an index made on the first
     # question. The indexes live in the instance's own __dict__ (cached_property): `replace` makes a

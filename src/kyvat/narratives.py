@@ -19,6 +19,10 @@ PAGE_KEYS = ("title", "order")
 # `{{object ID}}` alone on its line embeds an object in an exhibition. Only spaces and tabs may
 # surround it: a `\s` there would reach into the blank line before and name the wrong line.
 _EMBED = re.compile(r"^[ \t]*\{\{\s*object\s+([^\s}]+)\s*\}\}[ \t]*$", re.MULTILINE)
+EMBED_KINDS = ("object",)
+# Anything written like an embed, `{{word …}}`, anywhere in a line. What is not an embed above
+# would be printed as it is on the public page, so validate names it.
+_EMBED_LIKE = re.compile(r"\{\{[ \t]*([^\s{}]*)[^{}\n]*\}\}")
 
 
 @dataclass(frozen=True)
@@ -38,11 +42,45 @@ def make_embeds(body: str, first_line: int = 1) -> list[Embed]:
             for m in _EMBED.finditer(body)]
 
 
+@dataclass(frozen=True)
+class EmbedMistake:
+    """Text written like an embed that no page would show as one (an exhibition's embed that is
+    not `{{object ID}}` alone on its line, or any embed in a free page)."""
+
+    path: str  # the file it is written in
+    line: int
+    text: str  # as written, e.g. "{{objekt AB-2026-0001}}"
+    word: str  # the word after "{{", e.g. "objekt"
+    alone: bool  # alone on its line
+
+
 def make_exhibition_embeds(exhibition: Exhibition) -> list[tuple[str, Embed]]:
     """Every embed of an exhibition with the file it is written in: `{slug}.md`, then `{slug}.en.md`."""
-    src, en_path = exhibition.source, _english_file(exhibition.source.path)
-    return ([(src.path, e) for e in make_embeds(exhibition.body.vi, src.line("body") or 1)]
-            + [(en_path, e) for e in make_embeds(exhibition.body.en, src.lines.get(_EN_BODY, 1))])
+    return [(path, e) for path, body, first_line in _bodies(exhibition) for e in make_embeds(body, first_line)]
+
+
+def make_embed_mistakes(narrative: Exhibition | Page) -> list[EmbedMistake]:
+    """Every `{{…}}` of an exhibition that is not an embed, and every one of a page (pages show no
+    embeds), in the order of their files and lines."""
+    mistakes = []
+    for path, body, first_line in _bodies(narrative):
+        embedded = set() if isinstance(narrative, Page) else {e.start for e in make_embeds(body)}
+        for m in _EMBED_LIKE.finditer(body):
+            start = body.rfind("\n", 0, m.start()) + 1
+            if start in embedded:  # an embed is alone on its line: this is it
+                continue
+            end = body.find("\n", m.end())
+            rest = body[start:m.start()] + body[m.end():end if end >= 0 else len(body)]
+            mistakes.append(EmbedMistake(path, first_line + body.count("\n", 0, m.start()), m[0], m[1],
+                                         not rest.strip()))
+    return mistakes
+
+
+def _bodies(narrative: Exhibition | Page) -> list[tuple[str, str, int]]:
+    """(file, body, line of the body's first character) for `{slug}.md` and `{slug}.en.md`."""
+    src = narrative.source
+    return [(src.path, narrative.body.vi, src.line("body") or 1),
+            (_english_file(src.path), narrative.body.en, src.lines.get(_EN_BODY, 1))]
 
 
 def to_prose(body: str) -> str:
@@ -71,7 +109,8 @@ def _read_markdown(root: Path, path: Path, keys: tuple[str, ...], problems: list
     try:
         doc = make_front_matter(text)
     except YamlSyntaxError as exc:
-        problems.append(Problem(rel, "", "valid YAML front matter between '---' lines", exc.message, exc.line))
+        problems.append(Problem(rel, "", "valid YAML front matter between '---' lines", exc.message, exc.line,
+                                hint=exc.fix))
         return None
     r = FieldReader(rel, problems)
     if r.mapping(doc.meta, "", 1, keys) is None:

@@ -201,6 +201,8 @@ def make_pages(collection: Collection, images: Derivatives) -> list[PageSpec]:
             pictures, media = views[obj.id]
             spec(urls.object(obj.id), (f"object-{obj.id}.html", "object.html"), obj=obj, pictures=pictures,
                  media=media, exhibitions=list(collection.exhibitions_of(obj.id)))
+        for object_id in collection.gone:  # a published address never breaks: it says the object is gone
+            spec(urls.object(object_id), ("gone.html",), in_sitemap=False, object_id=object_id)
         spec(urls.people(), ("people.html",), martyrs=martyrs, others=others)
         for person in collection.people:
             spec(urls.person(person.id), (f"person-{person.id}.html", "person.html"), person=person,

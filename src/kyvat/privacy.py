@@ -24,7 +24,8 @@ def _public_object(obj: Artifact, named: set[str]) -> Artifact:
             date=acq.date,
             donor=acq.donor if acq.donor in named else None,
             original_held_by=acq.original_held_by,
-            # receipt_no, terms and loan_until are the house's business with the family
+            returned=acq.returned,  # the page says the object went back, and when
+            # receipt_no, terms, loan_until and its extensions are the house's business with the family
         )
     consented = obj.rights is None or obj.rights.publish_consent
     return replace(
@@ -49,8 +50,8 @@ def _public_person(person: Person, named: set[str]) -> Person:
 
 
 def to_public(collection: Collection) -> Collection:
-    """The collection as the public may see it: no restricted object, no private value, no
-    unconsented name."""
+    """The collection as the public may see it: no restricted or withdrawn object (of a withdrawn
+    one, only the id in `gone`, for its notice page), no private value, no unconsented name."""
     named = {p.id for p in collection.people if is_named_publicly(p)}
     objects = tuple(_public_object(o, named) for o in collection.objects if o.is_public)
     public_ids = {o.id for o in objects}
@@ -62,12 +63,16 @@ def to_public(collection: Collection) -> Collection:
         objects=objects,
         people=tuple(_public_person(p, named) for p in collection.people if p.id in named),
         exhibitions=exhibitions,
+        # the old address of a person not named publicly would name them (ids are made from names)
+        redirects=tuple(r for r in collection.redirects if r.new in named),
     )
 
 
 def hidden_names(collection: Collection) -> tuple[str, ...]:
-    """Names that must appear in no output: unconsented people and restricted objects' titles
-    (what the leak tests search every built byte for)."""
-    return tuple(p.name for p in collection.people if not is_named_publicly(p)) + tuple(
-        o.title.vi for o in collection.objects if not o.is_public)
-
+    """Names that must appear in no output: unconsented people, the titles of restricted and
+    withdrawn objects, and why an object was withdrawn (what the leak tests search every built
+    byte for)."""
+    texts = [p.name for p in collection.people if not is_named_publicly(p)]
+    texts += [text for o in collection.objects if not o.is_public for text in (o.title.vi, o.title.en)]
+    texts += [text for o in collection.objects if o.withdrawn for text in o.withdrawn.reason.as_dict().values()]
+    return tuple(text for text in texts if text)

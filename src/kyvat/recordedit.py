@@ -67,6 +67,77 @@ def extend_list(items: list, new: list) -> None:
         _hang_lines_below(items, below)
 
 
+def remove_item(container: MutableMapping, key: str, index: int) -> Any:
+    """Take item `index` out of the list `container[key]` and return it. An item's own comments
+    go with it; the comment lines below the list stay below it (ruamel.yaml hangs them on the last
+    item, which may be the one taken), and an emptied list is written `key: []` with them after it."""
+    items = container[key]
+    if not hasattr(items, "ca"):  # the build's plain view, which has no layout to keep
+        return items.pop(index)
+    below = _take_lines_below(items)
+    item = items.pop(index)
+    if len(items):
+        if below:
+            _hang_lines_below(items, below)
+    else:
+        _hang_on_empty(container, key, below)
+    return item
+
+
+def move_item(container: MutableMapping, key: str, index: int, to: int) -> None:
+    """Move item `index` of the list `container[key]` to position `to`, its own comments with it."""
+    items = container[key]
+    below = _take_lines_below(items) if hasattr(items, "ca") else ""
+    items.insert(to, items.pop(index))
+    if below:
+        _hang_lines_below(items, below)
+
+
+def _hang_on_empty(container: CommentedMap, key: str, below: str) -> None:
+    """`key: []`, followed by every comment the list held: on its key's line, before its first
+    item (ruamel.yaml keeps those in three places, sometimes twice) and below it."""
+    items = container[key]
+    slot = container.ca.items.get(key) or [None, None, None, None]
+    own = items.ca.comment or [None, None]
+    texts: list[str] = []
+    for token in [slot[2], *(slot[3] or []), own[0], *(own[1] or [])]:
+        if token is not None and token.value not in texts:
+            texts.append(token.value)
+    text = "".join(texts) + below
+    items.fa.set_flow_style()
+    items.ca.comment = None
+    if text.strip():
+        on_line = slot[2] is not None and text.startswith("#")  # the key's own `# ...` stays on its line
+        container.ca.items[key] = [None, None, CommentToken(text if on_line else "\n" + text,
+                                                            CommentMark(1 if on_line else 0), None), None]
+    else:
+        container.ca.items.pop(key, None)
+
+
+def insert_key(mapping: MutableMapping, key: str, value: Any, after: str | None = None) -> None:
+    """Add `key` to a map of the record just after the key `after` (where a curator looks for it),
+    or last when `after` is None or not there. The comment lines below the key it follows stay below,
+    after the new key, so they still lead to what comes next (ruamel.yaml hangs them on the key
+    above them, which would put the new key under them, even under comments of the next block)."""
+    if not hasattr(mapping, "ca"):  # the build's plain view, which has no layout to keep
+        mapping[key] = value
+        return
+    if isinstance(value, list) and not isinstance(value, CommentedSeq):
+        value = CommentedSeq(value)  # one that can hold the comments below it
+    keys = list(mapping)
+    position = keys.index(after) + 1 if after in mapping else len(keys)
+    below = ""
+    found = _trailing_slot(mapping, keys[position - 1]) if position and not mapping.fa.flow_style() else None
+    if found:
+        slot, index = found
+        own_line, _, below = slot[index].value.partition("\n")
+        if below:
+            slot[index] = CommentToken(own_line + "\n", slot[index].start_mark, None) if own_line else None
+    mapping.insert(position, key, value)
+    if below:
+        _hang_below(mapping, key, below)
+
+
 def write_edit(path: Path, rel: str, change: Callable[[MutableMapping], None], *, root: Path) -> None:
     """Apply `change` to the mapping in the YAML file `path` of the collection at `root` (`rel`
     names it in messages) and save.
@@ -223,6 +294,28 @@ def _replace(path: Path, rel: str, document: Any, yaml: YAML, bom: str, newline:
     _sync_folder(path.parent)
 
 
+def write_undo(path: Path, before: bytes, after: bytes) -> bool:
+    """Put back the bytes `before` of a file an edit of kyvat's turned into `after`: a command that
+    edits several records takes back the ones it changed when a later one cannot be. A file that
+    anyone changed since is left as it is. Returns whether the file was put back."""
+    target = Path(path).resolve()
+    if not target.is_file() or target.read_bytes() != after:
+        return False
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(before)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    _sync_folder(target.parent)
+    return True
+
+
 def _sync_folder(folder: Path) -> None:
     """Make the rename itself durable (POSIX); Windows cannot open a folder and needs no such step."""
     try:
@@ -261,7 +354,11 @@ def _take_lines_below(items: CommentedSeq) -> str:
 
 
 def _hang_lines_below(items: CommentedSeq, below: str) -> None:
-    container, key = items, len(items) - 1
+    _hang_below(items, len(items) - 1, below)
+
+
+def _hang_below(container: Any, key: Any, below: str) -> None:
+    """Hang comment lines after the last line of `container[key]`."""
     while _is_block(container[key]) and len(container[key]):
         container, key = container[key], _last_key(container[key])
     where = container.ca.items.setdefault(key, [None, None, None, None])

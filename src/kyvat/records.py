@@ -10,14 +10,14 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from . import i18n, layout, narratives
+from . import i18n, layout, leftovers, messages, narratives, pdf, redirects
 from .errors import KyvatError, Problem
 from .fields import FieldReader, describe, read_text_file, read_yaml_file, rel_path
 from .model import (
     ACQUISITION_METHODS, CONDITION_GRADES, LANGUAGES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
     Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Death,
-    Dimensions, Person, PersonLink, Provider, Relationship, Rights, Scan,
-    Source, Text,
+    Dimensions, LoanExtension, Person, PersonLink, Provider, Relationship, Rights, Scan,
+    Source, Text, Withdrawal,
 )
 from .layout import CONFIG_FILE, OBJECTS_DIR, RECORD_FILE
 from .urls import BaseUrlInvalid, make_base_url
@@ -28,11 +28,13 @@ CONFIG_KEYS = (
     "name", "short_name", "description", "base_url", "languages", "accession_pattern", "rights",
     "attribution", "provider", "contact", "private_fields", "sample", "max_image_pixels",
     "tile_size", "jpeg_quality",
+    "language",  # the language of the curator's commands (messages.py), not the site's `languages`
 )
 ARTIFACT_KEYS = (
     "id", "title", "object_type", "description", "history", "count", "materials", "dimensions",
     "date", "places", "people", "keywords", "acquisition", "condition", "location", "rights",
-    "visibility", "scans", "transcription", "private_notes", "valuation",
+    "visibility", "scans", "transcription", "private_notes", "valuation", "withdrawn",
+    "removed_scans",  # the masters `kyvat remove-scan` took off, kept in scans/.removed/ (private)
 )
 PERSON_KEYS = (
     "kind", "name", "aliases", "gender", "birth", "hometown", "enlistment", "rank", "position",
@@ -83,6 +85,9 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
     for lang in languages:
         if lang not in LANGUAGES:
             r.problem("languages", " and ".join(LANGUAGES), describe(lang), line("languages"))
+    spoken = r.string(data.get("language"), "language", line("language"))
+    if spoken and spoken not in messages.LANGUAGES:
+        r.problem("language", " or ".join(messages.LANGUAGES), describe(spoken), line("language"))
     defaults = Config(name=Text(), base_url="", source=Source(rel))
     return Config(
         name=r.text(data.get("name"), "name", line("name")),
@@ -114,7 +119,8 @@ def _person_link(r: FieldReader, value: Any, field: str, line: int | None) -> Pe
 
 
 def _acquisition(r: FieldReader, value: Any, line: int | None) -> Acquisition | None:
-    keys = ("method", "date", "donor", "receipt_no", "loan_until", "original_held_by", "terms")
+    keys = ("method", "date", "donor", "receipt_no", "loan_until", "original_held_by", "terms", "returned",
+            "loan_extended")
     data = r.mapping(value, "acquisition", line, keys, ("method",))
     if data is None:
         return None
@@ -128,6 +134,9 @@ def _acquisition(r: FieldReader, value: Any, line: int | None) -> Acquisition | 
         loan_until=r.day(data.get("loan_until"), "acquisition.loan_until", ln("loan_until")),
         original_held_by=r.text(data.get("original_held_by"), "acquisition.original_held_by", ln("original_held_by")),
         terms=r.text(data.get("terms"), "acquisition.terms", ln("terms")),
+        returned=r.day(data.get("returned"), "acquisition.returned", ln("returned")),
+        extensions=r.each(data, "loan_extended", "acquisition.loan_extended",
+                          lambda v, f, ln: _days(r, v, f, ln, LoanExtension, ("date", "previous", "until"))),
     )
     if method == "loan" and "loan_until" not in data:
         r.problem("acquisition.loan_until", "the day a loan must go back (required for method: loan)",
@@ -135,9 +144,29 @@ def _acquisition(r: FieldReader, value: Any, line: int | None) -> Acquisition | 
     if method == "copy" and not acquisition.original_held_by:
         r.problem("acquisition.original_held_by", "who keeps the original (required for method: copy)",
                   "no such key" if "original_held_by" not in data else "nothing", ln("original_held_by"))
-    if method != "loan" and data.get("loan_until") is not None:
-        r.problem("acquisition.loan_until", "loan_until only on loans", f"method '{method}'", ln("loan_until"))
+    for key in ("loan_until", "returned", "loan_extended"):
+        if method != "loan" and data.get(key) is not None:
+            r.problem(f"acquisition.{key}", f"{key} only on loans", f"method '{method}'", ln(key))
+    received = acquisition.date.lower if acquisition.date else None
+    if acquisition.returned and received and acquisition.returned < received:
+        r.problem("acquisition.returned", f"a day on or after the loan began ({received.isoformat()})",
+                  acquisition.returned.isoformat(), ln("returned"))
     return acquisition
+
+
+def _days(r: FieldReader, value: Any, field: str, line: int | None, kind: type, keys: tuple[str, ...]) -> Any:
+    """A map of calendar days (a loan extension: date, previous, until), each required."""
+    data = r.mapping(value, field, line, keys, keys)
+    return None if data is None else kind(*(r.day(data.get(k), f"{field}.{k}", r.line_of(data, k, line))
+                                            for k in keys))
+
+
+def _withdrawal(r: FieldReader, value: Any, line: int | None) -> Withdrawal | None:
+    data = r.mapping(value, "withdrawn", line, ("date", "reason"), ("date", "reason"))
+    if data is None:
+        return None
+    return Withdrawal(date=r.day(data.get("date"), "withdrawn.date", r.line_of(data, "date", line)),
+                      reason=r.text(data.get("reason"), "withdrawn.reason", r.line_of(data, "reason", line)))
 
 
 CHECK_KEYS = ("grade", "note", "checked")
@@ -225,15 +254,21 @@ def _scans(r: FieldReader, data: LineDict, where: layout.Layout, object_id: str,
                       scan.line, scope="scan")
             continue
         listed_at[name] = index
-        transcript_path = where.transcript(object_id, name)
-        transcript = ""
-        if transcript_path.is_file():
-            transcript = read_text_file(transcript_path, layout.transcript_rel(object_id, name), r.problems) or ""
-        # Named here, once, so the site, IIIF, the search indexes and `kyvat show` call it the same;
-        # numbered among the scans kept, as its canvas and its #pN anchor are.
-        label = scan.label or i18n.make_scan_label(words, Scan(file=name).kind, object_type, len(out) + 1)
-        out.append(Scan(file=name, label=label, sha256=scan.sha256, transcript=transcript.strip(),
-                        transcript_source=source if transcript.strip() else "", line=scan.line))
+        pages = pdf.read_scan_pages(where.scan(object_id, name))  # a PDF is a scan per page
+        for page in pages:
+            transcript_path = where.transcript(object_id, name, page)
+            transcript = ""
+            if transcript_path.is_file():
+                transcript = read_text_file(transcript_path, layout.transcript_rel(object_id, name, page),
+                                            r.problems) or ""
+            # Named here, once, so the site, IIIF, the search indexes and `kyvat show` call it the same;
+            # numbered among the scans kept, as its canvas and its #pN anchor are.
+            label = scan.label or i18n.make_scan_label(words, Scan(file=name).kind, object_type, len(out) + 1)
+            if scan.label and len(pages) > 1:
+                label = i18n.make_file_page_label(words, scan.label, page)
+            out.append(Scan(file=name, label=label, sha256=scan.sha256, transcript=transcript.strip(),
+                            transcript_source=source if transcript.strip() else "", line=scan.line, page=page))
+    r.problems += leftovers.read_leftovers(where, object_id, [s.file for s in scans], out, r.line_of(data, "scans"))
     return tuple(out)
 
 
@@ -287,7 +322,8 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
         visibility=r.choice(data.get("visibility"), "visibility", ln("visibility"), VISIBILITIES, "public"),
         scans=scans,
         location=location,
-        private=r.private(data, ("private_notes", "valuation") + config.private_fields),
+        private=r.private(data, ("private_notes", "valuation", "removed_scans") + config.private_fields),
+        withdrawn=_withdrawal(r, data["withdrawn"], ln("withdrawn")) if "withdrawn" in data else None,
     )
 
 
@@ -391,5 +427,7 @@ def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
         exhibitions=tuple(sorted(exhibitions, key=lambda e: (e.order, e.slug))),
         pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))),
         unreadable=tuple(name for name, record in {**read, **read_people}.items() if record is None),
+        gone=tuple(sorted(o.id for o in objects if o.is_gone)),
+        redirects=redirects.read_redirects(root, problems),
     )
     return collection, problems

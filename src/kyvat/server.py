@@ -18,6 +18,7 @@ from typing import Callable
 
 from .build import BuildReport, build
 from .errors import KyvatError, PortInUse
+from .progress import Progress, no_progress
 from .site import read_watch_state
 from .urls import INDEX_FILE, Urls
 
@@ -99,14 +100,15 @@ class LocalServer:
 
 def serve(collection: Path, out: Path, port: int, interval: float, *, today: dt.date | None = None,
           on_built: Callable[[BuildReport], None], on_failed: Callable[[Exception], None],
-          on_serving: Callable[[str], None]) -> None:
+          on_serving: Callable[[str], None], progress: Progress = no_progress) -> None:
     """Serve `out` and keep it built from `collection` until interrupted (KeyboardInterrupt).
-    The site is published under the local address, so its IIIF links work in any viewer here."""
+    The site is published under the local address, so its IIIF links work in any viewer here.
+    `progress` watches every build (progress.py): the first, with every scan to make, is the long one."""
     server = LocalServer(out, port)
     try:
         def rebuild() -> None:
             try:
-                on_built(build(collection, out, base_url=server.url, today=today))
+                on_built(build(collection, out, base_url=server.url, today=today, progress=progress))
             except Exception as exc:  # noqa: BLE001 - nothing, not even a template error, stops serving
                 on_failed(exc)
 

@@ -19,6 +19,7 @@ from typing import Any
 from .errors import KyvatError, Problem
 from .i18n import Words, read_words
 from .model import Collection
+from .progress import Progress, no_progress
 from .urls import Urls
 
 
@@ -69,7 +70,9 @@ class Stage:
     for one path segment (`iiif/*/manifest.json`), a final `**` for everything below a folder
     (`pagefind/**`), and "*" alone claims every file no other stage claims (the pages). A build of
     some stages only (`build(only=…)`) keeps every file of the previous output that those stages
-    do not claim; a stage with no outputs (the research index, in the cache) leaves the output alone."""
+    do not claim; a stage with no outputs (the research index, in the cache) leaves the output alone.
+    A stage whose files sit among another stage's and depend on the records (the redirect pages, at
+    the old addresses of people's pages) names them exactly in `outputs_of(public)` instead."""
 
     name: str = ""
     outputs: tuple[str, ...] = ()
@@ -80,8 +83,12 @@ class Stage:
     def finish(self, context: BuildContext, report: StageReport) -> None:
         """Called once the new output is in place (e.g. to prune a cache the old site still used)."""
 
-    def claims(self, path: str) -> bool:
-        return any(pattern != "*" and make_pattern(pattern).fullmatch(path) for pattern in self.outputs)
+    def outputs_of(self, public: Collection | None) -> tuple[str, ...]:
+        """The outputs in a build of the public collection `public` (None: whatever it holds)."""
+        return self.outputs
+
+    def claims(self, path: str, public: Collection | None = None) -> bool:
+        return any(pattern != "*" and make_pattern(pattern).fullmatch(path) for pattern in self.outputs_of(public))
 
     @property
     def catch_all(self) -> bool:
@@ -99,9 +106,11 @@ def make_pattern(pattern: str) -> re.Pattern:
     return re.compile("/".join(parts) + ("/.+" if deep else ""))
 
 
-def make_owner(stages: tuple[Stage, ...], path: str) -> Stage | None:
-    """The stage that writes the site path `path`: the one whose pattern matches, else a catch-all."""
-    return next((s for s in stages if s.claims(path)), None) or next((s for s in stages if s.catch_all), None)
+def make_owner(stages: tuple[Stage, ...], path: str, public: Collection | None = None) -> Stage | None:
+    """The stage that writes the site path `path` (in a build of `public`): the one whose pattern
+    matches, else a catch-all."""
+    claimed = next((s for s in stages if s.claims(path, public)), None)
+    return claimed or next((s for s in stages if s.catch_all), None)
 
 
 @dataclass
@@ -120,6 +129,16 @@ class BuildContext:
     report: BuildReport = field(default_factory=BuildReport)
     # What a stage leaves for later ones: the derivatives stage its services ("derivatives").
     values: dict[str, Any] = field(default_factory=dict)
+    # Who watches the build (the CLI's progress bar, progress.py's contract); stages call `progress`.
+    on_progress: Progress = no_progress
+    _steps: dict[str, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
+
+    def progress(self, task: str, done: int, total: int, current: str = "") -> None:
+        """Tell the watcher how far a long stage is: `done` of `total` steps, `current` the item
+        just finished (its collection-relative path). run_stage tells every stage's start and end,
+        so only a stage with items to count (the derivatives stage: its scans) calls this."""
+        self._steps[task] = (done, total)
+        self.on_progress(task, done, total, current)
 
     @cached_property
     def words(self) -> Words:
@@ -151,7 +170,11 @@ class BuildContext:
 
 def run_stage(stage: Stage, context: BuildContext) -> StageReport:
     started = time.monotonic()
+    context.progress(stage.name, 0, 1)  # one step, until the stage counts its items
     report = stage.run(context)
+    done, total = context._steps[stage.name]
+    if done < total:
+        context.progress(stage.name, total, total)
     if report.name != stage.name:
         raise KyvatError(f"the {stage.name} stage returned the report of {report.name!r}")
     report.seconds = time.monotonic() - started

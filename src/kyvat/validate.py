@@ -10,10 +10,13 @@ import re
 import string
 from pathlib import Path
 
+from . import layout
 from .errors import CollectionInvalid, Problem
-from .model import Collection
-from .narratives import make_exhibition_embeds
+from .model import Collection, Page
+from .narratives import EMBED_KINDS, make_embed_mistakes, make_exhibition_embeds
 from .records import read_collection
+from .redirects import make_redirect_problems
+from .vietnamese import fold
 
 RIGHTS_PREFIXES = ("http://rightsstatements.org/vocab/", "https://rightsstatements.org/vocab/",
                    "http://creativecommons.org/", "https://creativecommons.org/")
@@ -61,16 +64,18 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
         if acq is not None and acq.donor and acq.donor not in known:
             problems.append(_missing_person(src.path, "acquisition.donor", acq.donor, src.line("acquisition.donor"),
                                             people))
-        if acq is not None and acq.method == "loan" and acq.loan_until and acq.loan_until < today:
+        # a loan given back, or an object withdrawn, is no longer the house's to return
+        if acq is not None and acq.on_loan and not obj.withdrawn and acq.loan_until and acq.loan_until < today:
             problems.append(Problem(src.path, "acquisition.loan_until",
-                                    "the object returned, or the loan extended",
+                                    "the object returned ('kyvat loans return'), or the loan extended "
+                                    "('kyvat loans extend')",
                                     f"a loan that ended on {acq.loan_until.isoformat()} "
                                     f"({(today - acq.loan_until).days} days ago)",
                                     src.line("acquisition.loan_until"), severity="warning"))
         if obj.rights and not obj.rights.uri.startswith(RIGHTS_PREFIXES):
             problems.append(Problem(src.path, "rights.uri", "a rightsstatements.org or creativecommons.org URI",
                                     f"'{obj.rights.uri}'", src.line("rights.uri") or src.line("rights")))
-        for index, scan in enumerate(obj.scans):
+        for index, scan in enumerate(s for s in obj.scans if s.page <= 1):  # a PDF's pages: one entry
             if scan.sha256 and not SHA256.match(scan.sha256):
                 problems.append(Problem(src.path, f"scans[{index}].sha256", "64 hexadecimal digits (SHA-256)",
                                         f"'{scan.sha256}'", scan.line))
@@ -91,12 +96,71 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
                 problems.append(Problem(path, "objects", "the id of an object in objects/",
                                         f"'{object_id}', which no object has", line))
             elif not objects[object_id].is_public:
+                why = "withdrawn" if objects[object_id].withdrawn else "restricted"
                 problems.append(Problem(path, "objects", "a public object",
-                                        f"'{object_id}', which is restricted and will not be shown", line,
+                                        f"'{object_id}', which is {why} and will not be shown", line,
                                         severity="warning"))
     if config.rights and not config.rights.startswith(RIGHTS_PREFIXES):
         problems.append(Problem(config.source.path, "rights", "a rightsstatements.org or creativecommons.org URI",
                                 f"'{config.rights}'", config.source.line("rights")))
+    return (problems + _same_masters(collection) + _same_people(collection) + _embed_mistakes(collection)
+            + make_redirect_problems(collection))
+
+
+def _same_masters(collection: Collection) -> list[Problem]:
+    """A master added twice: the same SHA-256, in one object or in two. The checksums the records
+    hold are compared (hashing every master at each validate would take minutes)."""
+    problems, first = [], {}
+    for obj in collection.objects:
+        for scan in obj.scans:
+            if not SHA256.match(scan.sha256):
+                continue
+            other_id, other = first.setdefault(scan.sha256, (obj.id, scan.file))
+            if (other_id, other) == (obj.id, scan.file):  # itself, or another page of its PDF
+                continue
+            named = layout.scan_in_object(other) if other_id == obj.id else layout.scan_rel(other_id, other)
+            problems.append(Problem(obj.source.path, "scans", "each master once",
+                                    f"'{scan.file}', the same file as {named} (the same sha256)", scan.line,
+                                    severity="warning",
+                                    hint="if one page was added twice, take one of them out of the scans list"))
+    return problems
+
+
+def _same_people(collection: Collection) -> list[Problem]:
+    """Likely one person entered twice: the same name, folded (Hòa, Hoà and Hoa meet), and the same
+    year of birth."""
+    problems, first = [], {}
+    for person in collection.people:
+        year = person.birth.year if person.birth else None
+        if not person.name or year is None:
+            continue
+        other = first.setdefault((" ".join(fold(person.name).split()), year), person)
+        if other is not person:
+            problems.append(Problem(person.source.path, "name", "one record for each person",
+                                    f"'{person.name}', born {year} like '{other.name}' in {other.source.path}",
+                                    person.source.line("name"), severity="warning",
+                                    hint=f"if they are one person: kyvat merge person {other.id} {person.id}"))
+    return problems
+
+
+def _embed_mistakes(collection: Collection) -> list[Problem]:
+    """`{{…}}` that no page would show as an embed, which would be printed as it is on the site."""
+    problems = []
+    for narrative in collection.exhibitions + collection.pages:
+        for m in make_embed_mistakes(narrative):
+            found = f"'{m.text}', which would be printed as it is"
+            if isinstance(narrative, Page):
+                problems.append(Problem(m.path, "body", "text only: objects are shown in exhibitions, not pages",
+                                        found, m.line,
+                                        hint="link to the object's page instead, or put this in an exhibition"))
+            elif not m.alone:
+                problems.append(Problem(m.path, "body", "an embed on a line of its own", found, m.line,
+                                        hint="put it on a line by itself"))
+            else:
+                close = difflib.get_close_matches(m.word.lower(), EMBED_KINDS, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close and close[0] != m.word else ""
+                problems.append(Problem(m.path, "body", "an embed {{object ID}}", found, m.line,
+                                        hint=hint or "the only embed is {{object ID}}, one id alone on its line"))
     return problems
 
 

@@ -5,6 +5,7 @@ PyYAML is imported here and in no other module.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,10 +82,12 @@ for _loader in (_Loader, _FastLoader) if _FastLoader else (_Loader,):
 
 @dataclass
 class YamlSyntaxError(Exception):
-    """The text is not YAML; `line` is 1-based when the parser knows it."""
+    """The text is not YAML: what is wrong in a curator's words, the 1-based line where the slip is
+    (when the parser knows it), and how to mend it (with the corrected line where kyvat can tell)."""
 
     message: str
     line: int | None = None
+    fix: str = ""
 
 
 def make_yaml(text: str, first_line: int = 1) -> Any:
@@ -114,15 +117,214 @@ def _load_explained(text: str, first_line: int) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
-        problem = exc.problem_mark.line + first_line if exc.problem_mark else None
-        context = exc.context_mark.line + first_line if exc.context_mark else None
-        message = exc.problem or exc.context or "not YAML"
-        if context and problem and context != problem:
-            # the curator's slip is usually where the unclosed thing began, not where YAML noticed
-            message = f"{exc.context} that starts here; on line {problem}: {exc.problem}"
-        raise YamlSyntaxError(message, context or problem) from None
+        raise _explain(text, exc, first_line) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(str(exc)) from None
+        raise YamlSyntaxError(str(exc), fix=_GENERIC_FIX) from None
+
+
+# -- a syntax error in a curator's words ---------------------------------------------------------
+# PyYAML names a slip in its grammar's words ("mapping values are not allowed here") and often
+# where it noticed it, not where it is (an unclosed quote is noticed at the next quote, lines on).
+# Each diagnosis below reads the parser's error and the line it points to; one that proposes a
+# corrected line holds only if the text, so corrected, reads past the place of the first error.
+
+_GENERIC_FIX = "look for a bracket or quote opened and not closed, or a missing space after ':'"
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, as its marks count them
+_KEY_LINE = re.compile(r"^(?P<indent>[ \t]*(?:-[ \t]+)*)(?P<key>[A-Za-z_][\w.-]*):(?P<gap>[ \t]*)(?P<value>.*)$")
+_CLOSERS = {"[": ("]", "a list"), "{": ("}", "a group of keys")}
+
+
+@dataclass(frozen=True)
+class _Diagnosis:
+    line: int  # 0-based, in the text parsed
+    message: str
+    fix: str
+    mended: str | None = None  # the line corrected, when the fix is to rewrite it
+
+
+def _explain(text: str, exc: yaml.MarkedYAMLError, first_line: int) -> YamlSyntaxError:
+    lines = _BREAK.split(text)
+    for diagnose in (_tab, _unclosed_quote, _backslash, _unclosed_bracket, _colon_in_text, _indentation,
+                     _no_space_after_colon, _needs_quotes):
+        found = diagnose(text, lines, exc, first_line)
+        if found and _reads_further(lines, found, exc):
+            return YamlSyntaxError(found.message, found.line + first_line, found.fix)
+    problem = exc.problem_mark.line + first_line if exc.problem_mark else None
+    context = exc.context_mark.line + first_line if exc.context_mark else None
+    message = exc.problem or exc.context or "not YAML"
+    if context and problem and context != problem:
+        # the curator's slip is usually where the unclosed thing began, not where YAML noticed
+        message = f"{exc.context} that starts here; on line {problem}: {exc.problem}"
+    return YamlSyntaxError(message, context or problem, _GENERIC_FIX)
+
+
+def _reads_further(lines: list[str], found: _Diagnosis, exc: yaml.MarkedYAMLError) -> bool:
+    if found.mended is None:
+        return True
+    mended = "\n".join(lines[: found.line] + [found.mended] + lines[found.line + 1:])
+    try:
+        yaml.compose(mended, Loader=_Loader)
+    except yaml.MarkedYAMLError as again:
+        return bool(again.problem_mark and exc.problem_mark and again.problem_mark.line > exc.problem_mark.line)
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _quoted(value: str) -> str:
+    """`value` in the quotes a curator reads most easily that keep it exactly."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return f"'{value}'" if "'" not in value else to_yaml_scalar(value)
+
+
+def _tab(text, lines, exc, first) -> _Diagnosis | None:
+    problem = exc.problem or ""
+    if "'\\t'" not in problem and "tab" not in problem or not exc.problem_mark:
+        return None
+    i = exc.problem_mark.line
+    line = lines[i]
+    column = exc.problem_mark.column if line[exc.problem_mark.column:][:1] == "\t" else line.find("\t")
+    if column < 0:
+        return None
+    if not line[:column].strip():
+        return _Diagnosis(i, f"line {i + first} is indented with a Tab, and YAML indents with spaces only",
+                          "replace the Tab at the start of the line with spaces, lining it up with the lines "
+                          "above it")
+    mended = line[:column] + " " + line[column + 1:]
+    return _Diagnosis(i, f"line {i + first} has a Tab where YAML needs a space",
+                      f"replace the Tab with a space: {mended.strip()}", mended)
+
+
+def _unclosed_quote(text, lines, exc, first) -> _Diagnosis | None:
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+        start, certain = exc.context_mark, True  # the file ended inside the quotes
+    else:
+        # the quotes closed at the next quote mark, lines on, just before where YAML stumbled
+        spans = [token.start_mark for token in _tokens(text)
+                 if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"')
+                 and token.start_mark.line < token.end_mark.line == exc.problem_mark.line]
+        if not spans:
+            return None
+        start, certain = spans[-1], False
+    i = start.line
+    quote = lines[i][start.column]
+    mended = lines[i].rstrip() + quote
+    return _Diagnosis(i, f"the quote ({quote}) that opens the text on line {i + first} is never closed",
+                      f"end the text with {quote} on the same line: {mended.strip()}", None if certain else mended)
+
+
+def _tokens(text: str) -> list:
+    found = []
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            found.append(token)
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _unclosed_bracket(text, lines, exc, first) -> _Diagnosis | None:
+    if exc.context not in ("while parsing a flow sequence", "while parsing a flow mapping") or not exc.context_mark:
+        return None
+    i = exc.context_mark.line
+    line = lines[i]
+    opener = line[exc.context_mark.column]
+    closer, kind = _CLOSERS.get(opener, ("", ""))
+    if not closer or line.count(opener) <= line.count(closer):
+        return None
+    mended = line.rstrip() + closer
+    return _Diagnosis(i, f"the '{opener}' on line {i + first} is never closed with '{closer}'",
+                      f"close it on the same line, as in {mended.strip()}, or remove the '{opener}' if the value "
+                      f"is not {kind}", mended)
+
+
+def _colon_in_text(text, lines, exc, first) -> _Diagnosis | None:
+    if exc.problem != "mapping values are not allowed here" or not exc.problem_mark:
+        return None
+    i = exc.problem_mark.line
+    key = _KEY_LINE.match(lines[i])
+    if not key or exc.problem_mark.column <= key.end("key"):
+        return None
+    mended = f"{key['indent']}{key['key']}: {_quoted(key['value'].rstrip())}"
+    return _Diagnosis(i, f"the text after '{key['key']}:' on line {i + first} contains ': ', which YAML reads "
+                         "as the start of another key",
+                      f"a text that contains ': ' must be in quotes: {mended.strip()}", mended)
+
+
+def _indentation(text, lines, exc, first) -> _Diagnosis | None:
+    """A key that starts in another column than the keys beside it."""
+    if not exc.problem_mark:
+        return None
+    i = exc.problem_mark.line
+    key = _KEY_LINE.match(lines[i])
+    above = next((j for j in range(i - 1, -1, -1) if lines[j].strip() and not lines[j].lstrip().startswith("#")), None)
+    if not key or above is None or "\t" in key["indent"]:
+        return None
+    here, there = len(key["indent"]), len(lines[above]) - len(lines[above].lstrip())
+    at_key = exc.problem_mark.column in (here, key.end("key"))
+    if not at_key or here == there or not _KEY_LINE.match(lines[above]):
+        return None
+    mended = " " * there + lines[i].lstrip()
+    if here > there:
+        message = (f"line {i + first} starts further right than line {above + first}, so YAML reads it as more "
+                   f"of the text on line {above + first}")
+    else:
+        message = f"line {i + first} does not line up with the keys above it"
+    return _Diagnosis(i, message, f"start '{key['key']}:' in the same column as the key on line {above + first}",
+                      mended)
+
+
+def _no_space_after_colon(text, lines, exc, first) -> _Diagnosis | None:
+    if exc.context != "while scanning a simple key" or not exc.context_mark:
+        return None
+    i = exc.context_mark.line
+    glued = re.match(r"^([ \t]*(?:-[ \t]+)*)([A-Za-z_][\w.-]*):(\S.*)$", lines[i])
+    if glued:
+        mended = f"{glued[1]}{glued[2]}: {glued[3]}"
+        return _Diagnosis(i, f"there is no space after '{glued[2]}:' on line {i + first}",
+                          f"put a space after the colon: {mended.strip()}", mended)
+    return _Diagnosis(i, f"line {i + first} is neither 'key: value' nor a list item '- …'",
+                      "if it goes on with the text of the line above, join the two lines into one")
+
+
+def _needs_quotes(text, lines, exc, first) -> _Diagnosis | None:
+    """A text that starts with a quote or bracket and goes on after it closes, or with '@', '*'…"""
+    if not exc.problem_mark:
+        return None
+    i = exc.problem_mark.line
+    key = _KEY_LINE.match(lines[i])
+    value = key["value"].rstrip() if key else ""
+    if not value or exc.problem_mark.column < key.start("value"):
+        return None
+    start, column = value[0], exc.problem_mark.column - key.start("value")
+    closer = start if start in "\"'" else _CLOSERS.get(start, ("",))[0]
+    if closer and not 0 < value.find(closer, 1) < column:
+        return None  # the slip is inside the quotes or brackets, not text after them
+    if start in "\"'":
+        message = (f"the text after '{key['key']}:' on line {i + first} starts with a quote ({start}), so YAML "
+                   f"takes it to end at the next {start}, but more text follows")
+    elif start in _CLOSERS:
+        message = (f"the text after '{key['key']}:' on line {i + first} starts with '{start}', which YAML reads "
+                   f"as the start of {_CLOSERS[start][1]}")
+    elif start in "@`*&!%":
+        message = f"the text after '{key['key']}:' on line {i + first} starts with '{start}', which YAML keeps for itself"
+    else:
+        return None
+    mended = f"{key['indent']}{key['key']}: {_quoted(value)}"
+    return _Diagnosis(i, message, f"put the whole text in quotes: {mended.strip()}", mended)
+
+
+def _backslash(text, lines, exc, first) -> _Diagnosis | None:
+    if exc.context != "while scanning a double-quoted scalar" or "escape" not in (exc.problem or ""):
+        return None
+    i, column = exc.context_mark.line, exc.context_mark.column
+    inner = lines[i][column + 1:].rstrip()
+    if not inner.endswith('"') or "'" in inner:
+        return None
+    mended = f"{lines[i][:column]}'{inner[:-1]}'"
+    return _Diagnosis(i, f"a backslash (\\) inside double quotes on line {i + first} starts a special character",
+                      f"put a text with a backslash in single quotes: {mended.strip()}", mended)
 
 
 def _shift(data: Any, by: int) -> None:
@@ -155,7 +357,8 @@ def make_front_matter(text: str) -> FrontMatterDoc:
         if lines[index].strip() in ("---", "..."):
             meta = make_yaml("".join(lines[1:index]), first_line=2)
             return FrontMatterDoc(meta if meta is not None else LineDict(), "".join(lines[index + 1:]), index + 2)
-    raise YamlSyntaxError("front matter opened with '---' on line 1 is never closed", 1)
+    raise YamlSyntaxError("the front matter opened with '---' on line 1 is never closed", 1,
+                          "end it with a line that holds only '---', before the text of the page")
 
 
 def to_yaml(data: Any) -> str:

@@ -1,0 +1,182 @@
+"""Changing an object's scans after they were added: `kyvat remove-scan` and `kyvat move-scan`.
+
+A master is never deleted. A removed one goes, with its transcripts, into scans/.removed/, and the
+record lists it under `removed_scans` (its file there, sha256, the day and the reason; private),
+where `kyvat verify` still checks it. The record is changed through recordedit (comments kept),
+after the files have moved; when it cannot be saved they are moved back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .catalogue import CatalogueError
+from .errors import MediaError, RecordError
+from .layout import Layout, record_rel, removed_scan_rel, scan_rel, transcript_name
+from .media import REMOVED_SCANS, read_sha256
+from .recordedit import extend_list, make_mapping, move_item, remove_item, write_edit
+from .yamlfile import YamlSyntaxError, make_yaml
+
+
+@dataclass(frozen=True)
+class RemovedScan:
+    """What `write_scan_removed` did: the master `file` (a collection-relative path) now at `kept_as`."""
+
+    file: str
+    kept_as: str
+    sha256: str
+    transcripts: int  # how many transcripts went with it
+
+
+def write_scan_removed(root: Path, object_id: str, n: int, reason: str, today: dt.date) -> RemovedScan:
+    """Take scan `n` (1-based, in the record's `scans` list) off the object: its master and
+    transcripts move into scans/.removed/ (under a free name: an earlier removal may have taken
+    its own), and the record lists it in `removed_scans` with `reason` and `today`."""
+    if not reason.strip():
+        raise CatalogueError("expected why the scan is taken off (it is kept in the record), found nothing",
+                             "reason")
+    where = Layout.of(root)
+    record, rel = where.record(object_id), record_rel(object_id)
+    listed = _read_scans(record, rel, object_id, where)
+    index = _index(n, listed, object_id, "")
+    name, sha = listed[index]
+    master = where.scan(object_id, name)
+    if not master.is_file():
+        raise MediaError(scan_rel(object_id, name), "no such file; the record lists a master that is not there "
+                                                    "(see 'kyvat verify'), so there is nothing to keep")
+    sha = (sha() if callable(sha) else sha) or read_sha256(master)
+    pages = _transcript_pages(where, object_id, name)
+    removed = where.removed_scans(object_id)
+    kept = free_name(removed, name, pages)
+    moves = [(master, removed / kept)]
+    moves += [(where.transcript(object_id, name, page), removed / transcript_name(kept, page)) for page in pages]
+    entry = {"file": kept, **({"was": name} if kept != name else {}), "sha256": sha, "removed": today,
+             "reason": reason.strip()}
+    removed.mkdir(exist_ok=True)
+    done: list[tuple[Path, Path]] = []
+    try:
+        for source, target in moves:
+            move_new(source, target)
+            done.append((source, target))
+        write_edit(record, rel, lambda data: _take_off(data, index, listed, entry, rel), root=root)
+    except BaseException:
+        for source, target in reversed(done):  # the record still lists them: they go back where it says
+            move_new(target, source)
+        raise
+    return RemovedScan(scan_rel(object_id, name), removed_scan_rel(object_id, kept), sha, len(pages))
+
+
+def write_scan_moved(root: Path, object_id: str, n: int, to: int) -> list[str]:
+    """Move scan `n` to position `to` (both 1-based) in the record's `scans` list; the masters keep
+    their names, so their checksums and the fixity register are unchanged. Returns the new order."""
+    where = Layout.of(root)
+    record, rel = where.record(object_id), record_rel(object_id)
+    listed = _read_scans(record, rel, object_id, where)
+    index, target = _index(n, listed, object_id, ""), _index(to, listed, object_id, "to")
+    if index != target:
+        write_edit(record, rel, lambda data: move_item(_listing(data, listed, rel), "scans", index, target),
+                   root=root)
+    names = [name for name, _ in listed]
+    names.insert(target, names.pop(index))
+    return names
+
+
+def _read_scans(record: Path, rel: str, object_id: str, where: Layout) -> list[tuple[str, Any]]:
+    """The record's scans in order, as (file, sha256 or a way to compute it): its `scans` list, or
+    when it has none, every file in scans/ (what the record means then)."""
+    if not record.is_file():
+        raise RecordError(rel, "id", "the id of an object in objects/", f"'{object_id}', which has no record.yaml")
+    try:
+        data = make_yaml(record.read_text(encoding="utf-8-sig"))
+    except (YamlSyntaxError, UnicodeDecodeError) as exc:
+        raise RecordError(rel, "", "a record kyvat can read (see 'kyvat validate')", str(exc)) from None
+    entries = data.get("scans") if isinstance(data, dict) else None
+    if entries is None:
+        folder = where.scans(object_id)
+        names = sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+        # hashed when first needed, once (an edit's change is applied twice)
+        return [(name, functools.cache(functools.partial(read_sha256, folder / name))) for name in names]
+    if not isinstance(entries, list):
+        raise RecordError(rel, "scans", "a list of scans", type(entries).__name__)
+    listed = []
+    for i, entry in enumerate(entries):
+        file = entry if isinstance(entry, str) else entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(file, str) or not file.strip():
+            raise RecordError(rel, f"scans[{i}]", "a file name, or a map with `file`", repr(entry))
+        listed.append((file.strip(), str(entry.get("sha256") or "").lower() if isinstance(entry, dict) else ""))
+    return listed
+
+
+def _index(n: int, listed: list, object_id: str, field: str) -> int:
+    if not 1 <= n <= len(listed):
+        where = f"1 to {len(listed)}" if listed else "none: the object has no scans"
+        raise CatalogueError(f"expected the position of one of {object_id}'s scans ({where}; see "
+                             f"'kyvat show {object_id}'), found {n}", field)
+    return n - 1
+
+
+def _listing(data: Any, listed: list[tuple[str, Any]], rel: str) -> Any:
+    """The record with a `scans` list: a record without one gets the list it meant (every file in
+    scans/, with their checksums), so that one of them can be taken off or moved."""
+    if "scans" not in data:
+        data["scans"] = [make_mapping({"file": name, "sha256": sha() if callable(sha) else sha})
+                         for name, sha in listed]
+    elif not isinstance(data["scans"], list):
+        raise RecordError(rel, "scans", "a list of scans", type(data["scans"]).__name__)
+    return data
+
+
+def _take_off(data: Any, index: int, listed: list, entry: dict, rel: str) -> None:
+    remove_item(_listing(data, listed, rel), "scans", index)
+    current = data.get(REMOVED_SCANS)
+    if current is None:
+        data[REMOVED_SCANS] = [make_mapping(entry)]
+    elif isinstance(current, list):
+        extend_list(current, [make_mapping(entry)])
+    else:
+        raise RecordError(rel, REMOVED_SCANS, "a list of removed scans", type(current).__name__)
+
+
+def _transcript_pages(where: Layout, object_id: str, name: str) -> list[int]:
+    """The transcripts of the master `name` that exist, by page (0: the file is one picture)."""
+    folder = where.transcripts(object_id)
+    pages = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        found = re.fullmatch(r".*-p(\d+)\.\w+", path.name)
+        for page in {0, int(found[1]) if found else 0}:
+            if path.name == transcript_name(name, page):
+                pages.append(page)
+    return sorted(pages)
+
+
+def free_name(folder: Path, name: str, pages: list[int] = ()) -> str:
+    """`name`, or `name (2)`… (as Windows names a second copy) when `folder` (scans/.removed/,
+    people/.merged/) already holds a file of that name, or, with `pages`, a transcript of it."""
+    stem, dot, suffix = name.rpartition(".")
+    number = 1
+    while True:
+        candidate = name if number == 1 else (f"{stem} ({number}).{suffix}" if dot else f"{name} ({number})")
+        if not any((folder / taken).exists() for taken in [candidate] + [transcript_name(candidate, p) for p in pages]):
+            return candidate
+        number += 1
+
+
+def move_new(source: Path, target: Path) -> None:
+    """Move a file to a name that must be free: a hard link fails if it is taken (a rename would
+    replace the file there); where hard links cannot be made (FAT USB disks), check, then rename."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise MediaError(str(target), "already exists; kyvat never replaces a file") from None
+    except OSError:
+        if target.exists():
+            raise MediaError(str(target), "already exists; kyvat never replaces a file") from None
+        os.rename(source, target)
+        return
+    source.unlink()
