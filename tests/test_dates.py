@@ -95,7 +95,8 @@ def test_words_that_are_not_a_date_are_left_alone(words):
 def test_the_calendar_check_of_edtf_is_the_written_dates_one():
     with pytest.raises(DateInvalid) as caught:
         make_bounds("1972-02-30/1972-03-05")
-    assert caught.value.problem.vi == "tháng 2 năm 1972 không có ngày 30"
+    assert str(caught.value.problem) == ("1972-02-30/1972-03-05: February 1972 has no 30th day "
+                                         "(tháng 2 năm 1972 không có ngày 30); check the day")
 
 
 @pytest.mark.parametrize("edtf, lower, upper", [
@@ -153,16 +154,28 @@ def test_words_alone_in_place_of_a_date_are_an_error_with_the_way_to_keep_them()
 
 def test_a_written_date_in_the_edtf_key_is_refused_with_its_edtf():
     _, problems = read_date({"text": "12/5/1972", "edtf": "12/5/1972"})
-    assert [(p.field, p.hint) for p in problems] == [("date.edtf", "in EDTF that is 1972-05-12")]
+    assert [(p.field, p.fill(p.hint)) for p in problems] == [("date.edtf", "in EDTF that is 1972-05-12")]
 
 
 def test_a_text_and_an_edtf_that_name_different_days_are_a_warning():
     _, problems = read_date({"text": "5/4/1972", "edtf": "1972-05-04"})
-    assert [(p.field, p.severity, p.expected) for p in problems] == [
+    assert [(p.field, p.severity, p.fill(p.expected)) for p in problems] == [
         ("date.edtf", "warning", "the date the text says (1972-04-05)")]
     # a narrower EDTF than the text (the curator knows more) and an approximate one are not contradictions
     assert read_date({"text": "năm 1972", "edtf": "1972-05"})[1] == []
     assert read_date({"text": "khoảng năm 1970", "edtf": "1971"})[1] == []
+
+
+def test_a_message_about_a_date_is_a_template_that_shows_braces_of_edtf_as_written():
+    # the message's values are params (translated templates are filled after); an EDTF set's braces
+    # beside them are shown as written, not read as a template's {names}
+    _, problems = read_date({"text": "5/4/1972", "edtf": "{1972-05-04,1972-05-05}"})
+    assert [p.expected for p in problems] == ["the date the text says ({said})"]
+    assert str(problems[0]) == ("objects/X/record.yaml:7: warning: date.edtf: expected the date the text says "
+                                "(1972-04-05), found '{1972-05-04,1972-05-05}' (the text '5/4/1972' is read "
+                                "day/month/year, as 1972-04-05: correct the one that is wrong)")
+    problem = to_edtf("31/02/1972")[1]
+    assert "31/02/1972" not in problem.found and "tháng {month} năm {year}" in problem.found
 
 
 # -- shown to a reader ---------------------------------------------------------------------------

@@ -189,6 +189,10 @@ def test_bad_masters_are_named_and_skipped_and_the_rest_is_built(tmp_path):
     assert "image has 6000000 pixels, more than the limit max_image_pixels=1000000 in kyvat.yaml" \
         in messages["objects/AB-2026-0002/scans/001.png"]
     assert all(p.is_error and "(skipped)" in str(p) for p in result.problems)
+    # each reason is a template and its values, so the CLI translates the words before filling them
+    gif = next(p for p in result.problems if p.path == prefix + "005.jpg")
+    assert (gif.found, dict(gif.params), gif.hint) == (
+        "a {format} image; masters must be JPEG, PNG, TIFF, WebP, HEIC or PDF", {"format": "GIF"}, "skipped")
     assert [s.service_path for s in result.services] == ["iiif/images/AB-2026-0001-1"]
     assert (result.scans, result.processed) == (9, 1)
     assert sorted(p.name for p in (tmp_path / "site/iiif/images").iterdir()) == ["AB-2026-0001-1"]

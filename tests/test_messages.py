@@ -212,4 +212,5 @@ def test_a_problem_is_framed_in_vietnamese():
         text = messages.to_problem_text(PROBLEMS[0])
     finally:
         messages.use_language(messages.language_of_locale())
-    assert text == "objects/A/record.yaml:7: lỗi: acquisition.loan_until: cần a day as YYYY-MM-DD, nhưng đang có '31/02/1972'"
+    assert text == ("objects/A/record.yaml:7: lỗi: acquisition.loan_until (hạn trả hiện vật mượn): "
+                    "cần a day as YYYY-MM-DD, nhưng thấy '31/02/1972'")

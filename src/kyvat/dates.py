@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
 
+from .errors import make_params
+from .messages import N_
 from .vietnamese import fold
 
 _DAY = re.compile(r"(?<![\dX])(-?\d{4})-(\d{2})-(\d{2})(?![\dX])")
@@ -31,16 +33,22 @@ _MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "
 
 @dataclass(frozen=True)
 class DateProblem:
-    """Why a date as written cannot be right, in English and in the curator's Vietnamese, and the fix."""
+    """Why a date as written cannot be right, and the fix: `expected` and `found` are templates
+    marked with N_, their {names} filled from `params` (as a Problem's are). The English `found`
+    also gives the reason in Vietnamese, in brackets, for the curator who reads the English; its
+    Vietnamese translation gives the reason once, in Vietnamese."""
 
     written: str
     expected: str  # what a date there must be, e.g. "a day that is in the calendar"
-    en: str
-    vi: str
-    fix: str
+    found: str  # "{written}: <why> (<why, in Vietnamese>); <the fix>"
+    params: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.written}: {self.en} ({self.vi}); {self.fix}"
+        return self.found.format(**dict(self.params))
+
+
+def _problem(written: str, expected: str, found: str, **values) -> DateProblem:
+    return DateProblem(written, expected, found, make_params(written=written, **values))
 
 
 class DateInvalid(ValueError):
@@ -138,9 +146,9 @@ def to_edtf(text: str) -> tuple[str | None, DateProblem | None]:
             return None, exc.problem
     folded = fold(written).replace("–", "-").replace("—", "-").rstrip(".")
     if _LUNAR.search(folded):
-        return None, DateProblem(written, "a date in the solar calendar", "kyvat does not convert a lunar date",
-                                 "kyvat không tự đổi ngày âm lịch sang dương lịch",
-                                 "give the solar-calendar date as edtf and keep these words as text")
+        return None, _problem(written, N_("a date in the solar calendar"), N_(
+            "{written}: kyvat does not convert a lunar date (kyvat không tự đổi ngày âm lịch sang dương lịch); "
+            "give the solar-calendar date as edtf and keep these words as text"))
     qualifier = ""
     approximate = _APPROXIMATE.match(folded)
     if approximate:
@@ -174,8 +182,9 @@ def _read_month(written: str, month: str, year: str) -> tuple[str | None, DatePr
 
 def _read_years(written: str, first: str, last: str) -> tuple[str | None, DateProblem | None]:
     if int(first) > int(last):
-        return None, DateProblem(written, "a span whose first year comes first", f"{first} comes after {last}",
-                                 f"năm {first} sau năm {last}", "write the earlier year first")
+        return None, _problem(written, N_("a span whose first year comes first"), N_(
+            "{written}: {first} comes after {last} (năm {first} sau năm {last}); write the earlier year first"),
+            first=first, last=last)
     return f"{first}/{last}", None
 
 
@@ -191,14 +200,13 @@ def _read_part(written: str, part: str, year: str) -> tuple[str | None, DateProb
 
 def _read_decade(written: str, year: str) -> tuple[str | None, DateProblem | None]:
     if len(year) != 4:
-        return None, DateProblem(written, "a decade written with four digits",
-                                 f"the decade {year} has no century", f"thập niên {year} chưa rõ thế kỷ",
-                                 f"write it in full, as in thập niên 19{year[-2:]}")
+        return None, _problem(written, N_("a decade written with four digits"), N_(
+            "{written}: the decade {year} has no century (thập niên {year} chưa rõ thế kỷ); "
+            "write it in full, as in thập niên {decade}"), year=year, decade=f"19{year[-2:]}")
     if not year.endswith("0"):
-        return None, DateProblem(written, "a decade named by its first year",
-                                 f"{year} is not the first year of a decade",
-                                 f"{year} không phải năm đầu của một thập niên",
-                                 f"name the decade by its first year, as in thập niên {year[:3]}0")
+        return None, _problem(written, N_("a decade named by its first year"), N_(
+            "{written}: {year} is not the first year of a decade ({year} không phải năm đầu của một thập niên); "
+            "name the decade by its first year, as in thập niên {decade}"), year=year, decade=f"{year[:3]}0")
     return f"{year[:3]}X", None
 
 
@@ -209,19 +217,21 @@ _READERS = {"day": _read_day, "month": _read_month, "years": _read_years, "year"
 def _year_problem(written: str, year: str) -> DateProblem | None:
     if len(year) == 4:
         return None
-    return DateProblem(written, "a year written with four digits", f"the year {year} is not written in full",
-                       f"năm {year} chưa viết đủ bốn chữ số",
-                       "write the year with all four digits, as in 1972")
+    return _problem(written, N_("a year written with four digits"), N_(
+        "{written}: the year {year} is not written in full (năm {year} chưa viết đủ bốn chữ số); "
+        "write the year with all four digits, as in 1972"), year=year)
 
 
 def _month_problem(written: str, month: int, day: int = 0, separator: str = "", year: str = "") -> DateProblem | None:
     if 1 <= month <= 12:
         return None
-    fix = "check the month"
     if 1 <= day <= 12 and separator:
         # 5/13/1972 is the American order; in Vietnam the day comes first
-        fix += f"; dates are written day/month/year: did you mean {month}{separator}{day}{separator}{year}?"
-    return DateProblem(written, "a month from 1 to 12", f"there is no month {month}", f"không có tháng {month}", fix)
+        return _problem(written, N_("a month from 1 to 12"), N_(
+            "{written}: there is no month {month} (không có tháng {month}); check the month; dates are written "
+            "day/month/year: did you mean {meant}?"), month=month, meant=f"{month}{separator}{day}{separator}{year}")
+    return _problem(written, N_("a month from 1 to 12"), N_(
+        "{written}: there is no month {month} (không có tháng {month}); check the month"), month=month)
 
 
 def _day_problem(written: str, year: int, month: int, day: int) -> DateProblem | None:
@@ -231,10 +241,12 @@ def _day_problem(written: str, year: int, month: int, day: int) -> DateProblem |
     if 1 <= day <= calendar.monthrange(year, month)[1]:
         return None
     if day == 0:
-        return DateProblem(written, "a day that is in the calendar", "there is no day 0", "không có ngày 0",
-                           "check the day")
-    return DateProblem(written, "a day that is in the calendar", f"{_MONTHS[month]} {year} has no {_ordinal(day)} day",
-                       f"tháng {month} năm {year} không có ngày {day}", "check the day")
+        return _problem(written, N_("a day that is in the calendar"), N_(
+            "{written}: there is no day 0 (không có ngày 0); check the day"))
+    # the English names the month and says "31st"; the Vietnamese says tháng 2 and ngày 31
+    return _problem(written, N_("a day that is in the calendar"), N_(
+        "{written}: {month_name} {year} has no {ordinal} day (tháng {month} năm {year} không có ngày {day}); "
+        "check the day"), month_name=_MONTHS[month], year=year, ordinal=_ordinal(day), month=month, day=day)
 
 
 def _ordinal(n: int) -> str:

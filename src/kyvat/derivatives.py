@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import layout, media, pdf
-from .errors import MediaError, Problem
+from .errors import MediaError, Problem, make_params
+from .messages import N_
 from .model import Artifact, Collection, Scan
 from .progress import Progress, no_progress
 from .stages import BuildContext, Stage, StageReport
@@ -146,18 +147,28 @@ def make_service(job: Job) -> Outcome:
         notes = described.pop("notes", [])
         service = _publish(job, entry, described, sha)
     except MediaError as exc:
-        return Outcome(problems=(_problem(job, exc.reason),))
+        return Outcome(problems=(_problem(job, exc.template, exc.params),))
     except OSError as exc:
-        return Outcome(problems=(_problem(job, f"cannot be read or its derivatives written ({exc.strerror or exc})"),))
+        return Outcome(problems=(_problem(job, N_("cannot be read or its derivatives written ({error})"),
+                                          make_params(error=exc.strerror or exc)),))
     return Outcome(service=service, reused=reused,
-                   problems=tuple(_problem(job, note, severity="warning") for note in notes))
+                   problems=tuple(_note_problem(job, note) for note in notes))
 
 
-def _problem(job: Job, reason: str, severity: str = "error") -> Problem:
-    expected = "a readable JPEG, PNG, TIFF, WebP, HEIC or PDF master" if job.kind == "image" \
-        else "a readable MP3, M4A, MP4 or WebM recording"
-    return Problem(path=job.rel, expected=expected, found=reason + (" (skipped)" if severity == "error" else ""),
-                   severity=severity)
+def _problem(job: Job, reason: str, params: tuple = (), severity: str = "error") -> Problem:
+    """The problem of one scan; `reason` a template (filled from `params`), or a cached note as written.
+    "skipped" is the hint, so that it is translated once for every reason."""
+    expected = N_("a readable JPEG, PNG, TIFF, WebP, HEIC or PDF master") if job.kind == "image" \
+        else N_("a readable MP3, M4A, MP4 or WebM recording")
+    return Problem(path=job.rel, expected=expected, found=reason, severity=severity, params=params,
+                   hint=N_("skipped") if severity == "error" else "")
+
+
+def _note_problem(job: Job, note: str | list) -> Problem:
+    """A note kept in the cache: text as written (tiles.to_display's), or [template, its values]."""
+    if isinstance(note, list):
+        return _problem(job, note[0], make_params(**note[1]), severity="warning")
+    return _problem(job, note, severity="warning")
 
 
 def _make_entry(job: Job, entry: Path) -> None:
@@ -172,7 +183,8 @@ def _make_entry(job: Job, entry: Path) -> None:
             del master  # to_display made a new image, or returned this one: one full copy stays
             described = write_pyramid(im, work, job.tile_size, job.jpeg_quality)
             if pages > 1 and not job.page:  # a PDF's other pages are scans of their own
-                notes.append(f"a file of {pages} pages: only the first is published; give each page its own file")
+                notes.append([N_("a file of {pages} pages: only the first is published; give each page its own file"),
+                              {"pages": pages}])
             described["notes"] = notes
         else:
             described = {"duration": media.read_duration(Path(job.master))}
@@ -236,7 +248,7 @@ def read_services(collection: Collection) -> Derivatives:
                                              media_path=make_media_path(job),
                                              duration=media.read_duration(Path(job.master))))
         except MediaError as exc:
-            problems.append(_problem(job, exc.reason))
+            problems.append(_problem(job, exc.template, exc.params))
     return Derivatives(services=services, scans=scans, problems=problems)
 
 
@@ -266,14 +278,14 @@ def _unsafe(path: Path, folder: Path, root: Path) -> str:
     """Why a master must not be read, or ''. A symlink or a '..' could publish any file on the
     machine (a private letter, a password file) as if it were a scan."""
     if path.is_symlink() or any(p.is_symlink() for p in path.parents if root in p.parents):
-        return "a symbolic link; a master must be a real file inside the collection"
+        return N_("a symbolic link; a master must be a real file inside the collection")
     resolved = path.resolve()
     if root not in resolved.parents:
-        return "a path leading outside the collection"
+        return N_("a path leading outside the collection")
     if resolved.parent != folder.resolve():
-        return "a path leading outside its scans/ folder"
+        return N_("a path leading outside its scans/ folder")
     if not resolved.is_file():
-        return "no such file"
+        return N_("no such file")
     return ""
 
 
@@ -297,7 +309,8 @@ def write_image_services(collection: Collection, site_dir: Path, cache_dir: Path
                 try:
                     outcome = future.result()
                 except Exception as exc:  # noqa: BLE001 - a worker killed (out of memory) or lost: that scan only
-                    outcome = Outcome(problems=(_problem(futures[future], f"its worker stopped ({exc!r})"),))
+                    outcome = Outcome(problems=(_problem(futures[future], N_("its worker stopped ({error})"),
+                                                                  make_params(error=repr(exc))),))
                 result.problems.extend(outcome.problems)
                 if outcome.service is not None:
                     result.services.append(outcome.service)

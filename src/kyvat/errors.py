@@ -12,9 +12,32 @@ class KyvatError(Exception):
     """Root of every error kyvat raises on purpose."""
 
 
+class Value(str):
+    """A part of a Problem that is data — the curator's own text, quoted — not words: it is shown
+    as written in every language, never looked up in a catalogue."""
+
+
+class Words(str):
+    """A value of a Problem's params that is words of its own: a template (marked with N_) and its
+    values. As text it is the English, filled; the CLI translates the template before filling it."""
+
+    template: str
+    values: tuple[tuple[str, str], ...]
+
+    def __new__(cls, template: str, values: tuple[tuple[str, str], ...] = ()):
+        words = super().__new__(cls, template.format(**dict(values)) if values else template)
+        words.template, words.values = template, tuple(values)
+        return words
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in the collection: where it is, what was expected, what was found."""
+    """One thing wrong in the collection: where it is, what was expected, what was found.
+
+    `expected`, `found` and `hint` may be templates with {fields} filled from `params`, so that the
+    CLI can translate the template (marked with messages.N_) and then fill it: a template names
+    the values ("{found!r}" is not allowed; quote in the template: "'{name}'"). Without params they
+    are plain text, shown as written."""
 
     path: str  # relative to the collection root
     field: str = ""  # dotted field path, e.g. "acquisition.loan_until"
@@ -25,23 +48,36 @@ class Problem:
     hint: str = ""  # e.g. "did you mean 'title'?"
     # "scan": the problem concerns one scan only; a build skips that scan and goes on (exit 1)
     scope: str = ""
+    params: tuple[tuple[str, str], ...] = ()  # the values of the templates' {fields}, as text
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
+    def fill(self, template: str) -> str:
+        """`template` with this problem's values (as written when it has none)."""
+        return template.format(**dict(self.params)) if self.params and template else template
+
     def __str__(self) -> str:
         where = self.path + (f":{self.line}" if self.line else "")
         what = f"{self.field}: " if self.field else ""
-        text = f"{where}: {self.severity}: {what}expected {self.expected}"
+        text = f"{where}: {self.severity}: {what}expected {self.fill(self.expected)}"
         if self.found:
-            text += f", found {self.found}"
+            text += f", found {self.fill(self.found)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({self.fill(self.hint)})"
         return text
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data.update(expected=self.fill(self.expected), found=self.fill(self.found), hint=self.fill(self.hint))
+        del data["params"]
+        return data
+
+
+def make_params(**values) -> tuple[tuple[str, str], ...]:
+    """A Problem's `params` from keyword values (each shown as text; Value and Words kept as they are)."""
+    return tuple(sorted((key, value if isinstance(value, str) else str(value)) for key, value in values.items()))
 
 
 class CollectionInvalid(KyvatError):
@@ -62,12 +98,15 @@ class RecordError(KyvatError):
 
 
 class MediaError(KyvatError):
-    """A scan cannot be read, verified or turned into derivatives."""
+    """A scan cannot be read, verified or turned into derivatives. `reason` may be a template with
+    {fields} filled from `params` (as a Problem's): `template` and `params` let a Problem made of
+    this error be translated; `reason` is the English, filled."""
 
-    def __init__(self, path: str, reason: str):
+    def __init__(self, path: str, reason: str, params: tuple[tuple[str, str], ...] = ()):
         self.path = path
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        self.template, self.params = reason, params
+        self.reason = Problem(path, params=params).fill(reason)
+        super().__init__(f"{path}: {self.reason}")
 
 
 class PortInUse(KyvatError):

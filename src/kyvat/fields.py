@@ -11,27 +11,36 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import dates
-from .errors import Problem
+from .errors import Problem, Value, Words, make_params
+from .messages import N_
 from .model import LANGUAGES, Date, Place, Text
 from .yamlfile import LineDict, YamlSyntaxError, make_yaml
 
 
 def describe(value: Any) -> str:
+    """A value as a message shows it: quoted, or in words (marked, so the CLI translates them)."""
     if value is None:
-        return "nothing"
+        return N_("nothing")
     if isinstance(value, dict):
-        return "a map"
+        return N_("a map")
     if isinstance(value, list):
-        return "a list"
+        return N_("a list")
     if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
+        return Value(f"'{str(value).lower()}'")
     text = str(value)
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+    return Value(repr(text if len(text) <= 60 else text[:57] + "..."))
 
 
-_EDTF_DATES = "an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05"
-_WRITTEN_DATES = ("a date such as 1968, 12/3/1968, tháng 3 năm 1968, khoảng 1968, đầu năm 1968, thập niên 1960 "
-                  "or in EDTF (1968-03-12, 1968~)")
+def literal(text: str) -> str:
+    """`text` (a value, or describe's words) as a part of a Problem that has params: its braces
+    doubled, so that filling the templates shows it as written (`{1972,1973}` is an EDTF date)."""
+    doubled = text.replace("{", "{{").replace("}", "}}")
+    return Value(doubled) if isinstance(text, Value) else doubled
+
+
+_EDTF_DATES = N_("an EDTF date such as 1968, 1968-03-12, 1968~ or 1972-03/1972-05")
+_WRITTEN_DATES = N_("a date such as 1968, 12/3/1968, tháng 3 năm 1968, khoảng 1968, đầu năm 1968, thập niên 1960 "
+                    "or in EDTF (1968-03-12, 1968~)")
 
 
 class FieldReader:
@@ -43,8 +52,11 @@ class FieldReader:
         self.lines: dict[str, int] = {}
 
     def problem(self, field: str, expected: str, found: str = "", line: int | None = None,
-                severity: str = "error", hint: str = "", scope: str = "") -> None:
-        self.problems.append(Problem(self.path, field, expected, found, line, severity, hint, scope))
+                severity: str = "error", hint: str = "", scope: str = "",
+                params: tuple[tuple[str, str], ...] = ()) -> None:
+        """Note a problem: `expected`, `found` and `hint` are templates marked with N_, filled from
+        `params` (errors.make_params); a value beside params goes in through `literal`."""
+        self.problems.append(Problem(self.path, field, expected, found, line, severity, hint, scope, params))
 
     # -- structure -----------------------------------------------------------------------------
 
@@ -52,21 +64,22 @@ class FieldReader:
                 required: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> LineDict | None:
         """Check that `data` is a map with known keys and the required ones; remember key lines."""
         if not isinstance(data, dict):
-            self.problem(field, "a map of keys", describe(data), line)
+            self.problem(field, N_("a map of keys"), describe(data), line)
             return None
         for key, dup_line in getattr(data, "duplicates", ()):
-            self.problem(self._join(field, str(key)), "each key once", "a second one", dup_line)
+            self.problem(self._join(field, str(key)), N_("each key once"), N_("a second one"), dup_line)
         lines = getattr(data, "lines", {})
         for key in data:
             self.lines[self._join(field, str(key))] = lines.get(key, line)
             if key not in keys and key not in extra:
                 close = difflib.get_close_matches(str(key), keys + extra, n=1, cutoff=0.6)
-                self.problem(self._join(field, str(key)), "a known key", f"unknown key '{key}'",
-                             lines.get(key, line), hint=f"did you mean '{close[0]}'?" if close else "")
+                self.problem(self._join(field, str(key)), N_("a known key"), N_("unknown key '{key}'"),
+                             lines.get(key, line), hint=N_("did you mean '{close}'?") if close else "",
+                             params=make_params(key=key, close=close[0] if close else ""))
         for key in required:
             if data.get(key) in (None, "", [], {}):
-                self.problem(self._join(field, key), "a value (required)",
-                             "nothing" if key in data else "no such key", lines.get(key, line))
+                self.problem(self._join(field, key), N_("a value (required)"),
+                             N_("nothing") if key in data else N_("no such key"), lines.get(key, line))
         return data
 
     @staticmethod
@@ -83,7 +96,7 @@ class FieldReader:
             return ()
         line = self.line_of(data, key)
         if not isinstance(value, list):
-            self.problem(field, "a list", describe(value), line)
+            self.problem(field, N_("a list"), describe(value), line)
             return ()
         item_lines = getattr(value, "lines", [line] * len(value))
         out = []
@@ -104,20 +117,21 @@ class FieldReader:
             stray = [k for k, v in value.items() if k not in LANGUAGES and v is None]
             if stray:
                 # `{vi: a, b, en: c}` parses `b` as a key: the commas belonged to the text
-                self.problem(field, "{vi: \"...\", en: \"...\"} with each text in quotes",
-                             f"'{stray[0]}' read as a key of its own", self.line_of(value, stray[0], line),
-                             hint="a comma inside { } starts a new key; put text with commas in quotes")
+                self.problem(field, N_('{{vi: "...", en: "..."}} with each text in quotes'),
+                             N_("'{key}' read as a key of its own"), self.line_of(value, stray[0], line),
+                             hint=N_("a comma inside {{ }} starts a new key; put text with commas in quotes"),
+                             params=make_params(key=stray[0]))
                 value = {k: v for k, v in value.items() if k not in stray}
             self.mapping(value, field, line, LANGUAGES)
             parts = {}
             for lang in LANGUAGES:
                 part = value.get(lang)
                 if part is not None and not isinstance(part, (str, int, float)):
-                    self.problem(f"{field}.{lang}", "text", describe(part), self.line_of(value, lang, line))
+                    self.problem(f"{field}.{lang}", N_("text"), describe(part), self.line_of(value, lang, line))
                     part = None
                 parts[lang] = str(part).strip() if part is not None else ""
             return Text(**parts)
-        self.problem(field, "text or a map {vi: ..., en: ...}", describe(value), line)
+        self.problem(field, N_("text or a map {vi: ..., en: ...}"), describe(value), line)
         return Text()
 
     def string(self, value: Any, field: str, line: int | None) -> str:
@@ -125,7 +139,7 @@ class FieldReader:
             return ""
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return str(value).strip()
-        self.problem(field, "text", describe(value), line)
+        self.problem(field, N_("text"), describe(value), line)
         return ""
 
     def strings(self, data: Any, key: str, field: str) -> tuple[str, ...]:
@@ -136,7 +150,7 @@ class FieldReader:
             return default
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
-        self.problem(field, "a whole number", describe(value), line)
+        self.problem(field, N_("a whole number"), describe(value), line)
         return default
 
     def number(self, value: Any, field: str, line: int | None) -> float | None:
@@ -144,7 +158,7 @@ class FieldReader:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
             return float(value)
-        self.problem(field, "a number", describe(value), line)
+        self.problem(field, N_("a number"), describe(value), line)
         return None
 
     def boolean(self, value: Any, field: str, line: int | None, default: bool) -> bool:
@@ -152,7 +166,7 @@ class FieldReader:
             return default
         if isinstance(value, bool):
             return value
-        self.problem(field, "true or false", describe(value), line)
+        self.problem(field, N_("true or false"), describe(value), line)
         return default
 
     def choice(self, value: Any, field: str, line: int | None, choices: tuple[str, ...], default: str = "") -> str:
@@ -161,8 +175,9 @@ class FieldReader:
         if isinstance(value, str) and value in choices:
             return value
         close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-        self.problem(field, "one of " + ", ".join(choices), describe(value), line,
-                     hint=f"did you mean '{close[0]}'?" if close else "")
+        self.problem(field, N_("one of {choices}"), literal(describe(value)), line,
+                     hint=N_("did you mean '{close}'?") if close else "",
+                     params=make_params(choices=", ".join(choices), close=close[0] if close else ""))
         return default
 
     def day(self, value: Any, field: str, line: int | None) -> dt.date | None:
@@ -177,7 +192,7 @@ class FieldReader:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.problem(field, "a calendar day YYYY-MM-DD that exists", describe(value), line)
+        self.problem(field, N_("a calendar day YYYY-MM-DD that exists"), describe(value), line)
         return None
 
     def date(self, value: Any, field: str, line: int | None) -> Date | None:
@@ -201,9 +216,11 @@ class FieldReader:
             said_lower, said_upper = dates.make_bounds(said)
             if said_upper < date.lower or date.upper < said_lower:
                 # 5/12/1972 is 5 December in the text, and easily entered as 1972-05-12
-                order = "day/month/year, " if re.search(r"\d[/.-]\d", text) else ""
-                self.problem(f"{field}.edtf", f"the date the text says ({said})", describe(date.edtf), edtf_line,
-                             "warning", hint=f"the text '{text}' is read {order}as {said}: correct the one that is wrong")
+                hint = (N_("the text '{text}' is read day/month/year, as {said}: correct the one that is wrong")
+                        if re.search(r"\d[/.-]\d", text) else
+                        N_("the text '{text}' is read as {said}: correct the one that is wrong"))
+                self.problem(f"{field}.edtf", N_("the date the text says ({said})"), literal(describe(date.edtf)),
+                             edtf_line, "warning", hint=hint, params=make_params(said=said, text=text))
         return date
 
     def _written_date(self, text: str, field: str, line: int | None, severity: str) -> Date:
@@ -211,11 +228,12 @@ class FieldReader:
         a date alone; a warning for a text beside its EDTF, which may copy a slip of its source)."""
         edtf, problem = dates.to_edtf(text)
         if problem:
-            self.problem(field, problem.expected, str(problem), line, severity,
-                         hint="" if severity == "error" else "if the source says so, keep the text and add the edtf meant")
+            self.problem(field, problem.expected, problem.found, line, severity,
+                         hint="" if severity == "error" else N_("if the source says so, keep the text and add the "
+                                                                "edtf meant"), params=problem.params)
         elif edtf is None and severity == "error":
             self.problem(field, _WRITTEN_DATES, describe(text), line,
-                         hint="words that are not a date go in a text: {text: ...}")
+                         hint=N_("words that are not a date go in a text: {text: ...}"))
         if edtf is None:
             return Date(text=text)
         lower, upper = dates.make_bounds(edtf)
@@ -233,10 +251,11 @@ class FieldReader:
             lower, upper = dates.make_bounds(edtf.strip())
         except dates.DateInvalid as exc:
             if exc.problem:
-                self.problem(field, exc.problem.expected, str(exc.problem), line)
+                self.problem(field, exc.problem.expected, exc.problem.found, line, params=exc.problem.params)
             else:
                 meant, _ = dates.to_edtf(edtf)
-                self.problem(field, _EDTF_DATES, describe(edtf), line, hint=f"in EDTF that is {meant}" if meant else "")
+                self.problem(field, _EDTF_DATES, literal(describe(edtf)), line,
+                             hint=N_("in EDTF that is {meant}") if meant else "", params=make_params(meant=meant or ""))
             return Date(text=text or edtf)
         return Date(text=text if text else edtf.strip(), edtf=edtf.strip(), lower=lower, upper=upper)
 
@@ -249,7 +268,7 @@ class FieldReader:
             self.mapping(value, field, line, ("text", "current"), required=("text",))
             return Place(text=self.string(value.get("text"), f"{field}.text", line),
                          current=self.string(value.get("current"), f"{field}.current", line))
-        self.problem(field, "a place: text, or {text: ..., current: ...}", describe(value), line)
+        self.problem(field, N_("a place: text, or {text: ..., current: ...}"), describe(value), line)
         return None
 
     def private(self, data: LineDict, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -260,14 +279,14 @@ def read_text_file(path: Path, rel: str, problems: list[Problem]) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(rel, "", "a readable file", exc.strerror or str(exc)))
+        problems.append(Problem(rel, "", N_("a readable file"), exc.strerror or str(exc)))
         return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(rel, "", "text encoded as UTF-8 (save the file as UTF-8)",
-                                f"byte 0x{raw[exc.start]:02x} that is not UTF-8", line))
+        problems.append(Problem(rel, "", N_("text encoded as UTF-8 (save the file as UTF-8)"),
+                                N_("byte 0x{byte} that is not UTF-8"), line, params=make_params(byte=f"{raw[exc.start]:02x}")))
         return None
 
 
@@ -278,10 +297,13 @@ def read_yaml_file(path: Path, rel: str, problems: list[Problem]) -> Any:
     try:
         data = make_yaml(text)
     except YamlSyntaxError as exc:
-        problems.append(Problem(rel, "", "valid YAML", f"a syntax error: {exc.message}", exc.line, hint=exc.fix))
+        # what is wrong is a template of its own (Words), inside this one; the fix shares its values
+        problems.append(Problem(rel, "", N_("valid YAML"), N_("a syntax error: {message}"), exc.line,
+                                hint=exc.fix_said, params=make_params(message=Words(exc.said, exc.params),
+                                                                      **dict(exc.params))))
         return None
     if data is None:
-        problems.append(Problem(rel, "", "a map of keys such as 'id: ...'", "an empty file", 1))
+        problems.append(Problem(rel, "", N_("a map of keys such as 'id: ...'"), N_("an empty file"), 1))
     return data
 
 

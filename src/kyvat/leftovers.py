@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import layout
-from .errors import Problem
+from .errors import Problem, make_params
+from .messages import N_
 from .model import Scan
 
 
@@ -29,17 +30,19 @@ def read_leftovers(where: layout.Layout, object_id: str, listed: Iterable[str], 
         scan = layout.partial_of(name)
         if scan:
             problems.append(Problem(
-                where.relative(path), "", "no copy left half-made",
-                f"a copy of {scan} that 'kyvat add-scan' did not finish (it was interrupted)", severity="warning",
-                hint=f"delete it; if the record does not list {scan}, add that scan again with 'kyvat add-scan'"))
+                where.relative(path), "", N_("no copy left half-made"),
+                N_("a copy of {scan} that 'kyvat add-scan' did not finish (it was interrupted)"), severity="warning",
+                hint=N_("delete it; if the record does not list {scan}, add that scan again with 'kyvat add-scan'"),
+                params=make_params(scan=scan)))
         elif not name.startswith("."):
             on_disk.append(name)
             if name not in listed:
                 problems.append(Problem(
-                    record, "scans", f"every file in {layout.scans_rel(object_id)}/ listed in the record",
-                    f"'{name}', which it does not list (it is not published)", line, severity="warning",
-                    hint=f"add '- file: {name}' under scans:, or move it out of scans/; if an interrupted "
-                         "'kyvat add-scan' left it, it may be incomplete: delete it and add the scan again"))
+                    record, "scans", N_("every file in {folder}/ listed in the record"),
+                    N_("'{name}', which it does not list (it is not published)"), line, severity="warning",
+                    hint=N_("add '- file: {name}' under scans:, or move it out of scans/; if an interrupted "
+                            "'kyvat add-scan' left it, it may be incomplete: delete it and add the scan again"),
+                    params=make_params(folder=layout.scans_rel(object_id), name=name)))
     # A transcript of a listed scan whose file is missing, or of a file the record does not list,
     # is a consequence of a mistake reported above, not a second one.
     transcribed = {layout.transcript_name(s.file, s.page) for s in kept}
@@ -50,10 +53,11 @@ def read_leftovers(where: layout.Layout, object_id: str, listed: Iterable[str], 
         if path.suffix == layout.TRANSCRIPT_SUFFIX and not path.name.startswith(".") \
                 and path.name not in transcribed:
             problems.append(Problem(
-                where.relative(path), "", f"the transcript of a scan ({example} is the text of "
-                                          f"{layout.scan_in_object(first)})",
-                f"no scan {path.stem} in {layout.scans_rel(object_id)}/ (it is not published)", severity="warning",
-                hint="rename it after its scan, or add the scan with 'kyvat add-scan'"))
+                where.relative(path), "", N_("the transcript of a scan ({example} is the text of {scan})"),
+                N_("no scan {name} in {folder}/ (it is not published)"), severity="warning",
+                hint=N_("rename it after its scan, or add the scan with 'kyvat add-scan'"),
+                params=make_params(example=example, scan=layout.scan_in_object(first), name=path.stem,
+                                   folder=layout.scans_rel(object_id))))
     return problems
 
 

@@ -23,7 +23,8 @@ import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
 from . import layout, pdf
-from .errors import MediaError
+from .errors import MediaError, make_params
+from .messages import N_
 from .model import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, Collection, has_pages
 from .yamlfile import YamlSyntaxError, make_yaml
 
@@ -58,9 +59,9 @@ def read_image(path: Path, max_pixels: int, page: int = 0) -> tuple[Image.Image,
     says, for a curator, why a file cannot be used (empty, text, unsupported, too many pixels,
     damaged, a PDF locked by a password)."""
     if not path.is_file():
-        raise MediaError(str(path), "no such file")
+        raise MediaError(str(path), N_("no such file"))
     if path.stat().st_size == 0:
-        raise MediaError(str(path), "an empty file (0 bytes)")
+        raise MediaError(str(path), N_("an empty file (0 bytes)"))
     if has_pages(path.name):
         return pdf.read_page_image(path, page or 1, max_pixels)
     with open(path, "rb") as fh, pixel_limit(max_pixels):
@@ -68,21 +69,23 @@ def read_image(path: Path, max_pixels: int, page: int = 0) -> tuple[Image.Image,
             im = Image.open(fh)
         except Image.DecompressionBombError as exc:
             found = re.search(r"\((\d+) pixels\)", str(exc))
-            raise MediaError(str(path), _too_big(int(found.group(1)) if found else 0, max_pixels)) from None
+            raise MediaError(str(path), *_too_big(int(found.group(1)) if found else 0, max_pixels)) from None
         except UnidentifiedImageError:
             raise MediaError(str(path), _not_an_image(path)) from None
         except (OSError, SyntaxError, ValueError) as exc:
-            raise MediaError(str(path), f"damaged: {exc}") from None
+            raise MediaError(str(path), N_("damaged: {error}"), make_params(error=exc)) from None
         if im.format not in IMAGE_FORMATS:
-            raise MediaError(str(path), f"a {im.format} image; masters must be JPEG, PNG, TIFF, WebP, HEIC or PDF")
+            raise MediaError(str(path), N_("a {format} image; masters must be JPEG, PNG, TIFF, WebP, HEIC or PDF"),
+                             make_params(format=im.format))
         pixels = im.width * im.height
         if pixels > max_pixels:
-            raise MediaError(str(path), _too_big(pixels, max_pixels))
+            raise MediaError(str(path), *_too_big(pixels, max_pixels))
         pages = getattr(im, "n_frames", 1)
         try:
             im.load()
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise MediaError(str(path), f"damaged or cut short (truncated): {exc}") from None
+            raise MediaError(str(path), N_("damaged or cut short (truncated): {error}"),
+                             make_params(error=exc)) from None
     return im, pages
 
 
@@ -101,8 +104,13 @@ def pixel_limit(max_pixels: int | None):
         Image.MAX_IMAGE_PIXELS = previous
 
 
-def _too_big(pixels: int, max_pixels: int) -> str:
-    return f"image has {pixels or 'too many'} pixels, more than the limit max_image_pixels={max_pixels} in kyvat.yaml"
+def _too_big(pixels: int, max_pixels: int) -> tuple[str, tuple]:
+    """A MediaError's reason and its values."""
+    if not pixels:
+        return (N_("image has too many pixels, more than the limit max_image_pixels={limit} in kyvat.yaml"),
+                make_params(limit=max_pixels))
+    return (N_("image has {pixels} pixels, more than the limit max_image_pixels={limit} in kyvat.yaml"),
+            make_params(pixels=pixels, limit=max_pixels))
 
 
 def _not_an_image(path: Path) -> str:
@@ -111,19 +119,19 @@ def _not_an_image(path: Path) -> str:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
-        return "not an image (no known image format)"
-    return "a text file, not an image"
+        return N_("not an image (no known image format)")
+    return N_("a text file, not an image")
 
 
 def read_duration(path: Path) -> float:
     """Seconds of a recording: mutagen for MP3/M4A/MP4; ffprobe (FFmpeg) for what mutagen does not
     read, such as WebM."""
     if path.stat().st_size == 0:
-        raise MediaError(str(path), "an empty file (0 bytes)")
+        raise MediaError(str(path), N_("an empty file (0 bytes)"))
     try:
         audio = mutagen.File(path)
     except mutagen.MutagenError as exc:
-        raise MediaError(str(path), f"not a readable recording ({exc})") from None
+        raise MediaError(str(path), N_("not a readable recording ({error})"), make_params(error=exc)) from None
     if audio is not None and audio.info is not None and getattr(audio.info, "length", 0):
         return round(float(audio.info.length), 3)
     return _ffprobe_duration(path)
@@ -132,13 +140,13 @@ def read_duration(path: Path) -> float:
 def _ffprobe_duration(path: Path) -> float:
     ffprobe = shutil.which("ffprobe")
     if ffprobe is None:
-        raise MediaError(str(path), "mutagen cannot read this recording and ffprobe (FFmpeg) is not installed")
+        raise MediaError(str(path), N_("mutagen cannot read this recording and ffprobe (FFmpeg) is not installed"))
     run = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
                          capture_output=True, text=True, timeout=120, check=False)
     try:
         return round(float(json.loads(run.stdout)["format"]["duration"]), 3)
     except (ValueError, KeyError, TypeError):
-        raise MediaError(str(path), "not a readable recording (ffprobe finds no duration)") from None
+        raise MediaError(str(path), N_("not a readable recording (ffprobe finds no duration)")) from None
 
 
 def write_public_recording(master: Path, target: Path) -> None:
@@ -151,11 +159,12 @@ def write_public_recording(master: Path, target: Path) -> None:
                               "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy", "-fflags", "+bitexact",
                               str(target)], capture_output=True, text=True, timeout=3600, check=False)
         if run.returncode:
-            raise MediaError(str(master), f"FFmpeg cannot copy this recording ({run.stderr.strip()[-200:]})")
+            raise MediaError(str(master), N_("FFmpeg cannot copy this recording ({error})"),
+                             make_params(error=run.stderr.strip()[-200:]))
         return
     if master.suffix.lower() in VIDEO_EXTENSIONS:
-        raise MediaError(str(master), "FFmpeg is needed to publish a video without its metadata (which may "
-                                      "hold a GPS position); install ffmpeg")
+        raise MediaError(str(master), N_("FFmpeg is needed to publish a video without its metadata (which may "
+                                         "hold a GPS position); install ffmpeg"))
     shutil.copyfile(master, target)
     stripped = mutagen.File(target)
     if stripped is not None and stripped.tags is not None:
@@ -380,7 +389,8 @@ def read_image_size(path: Path, max_pixels: int | None = None, page: int = 0) ->
     if has_pages(path.name):
         sizes = pdf.read_page_sizes(path, max_pixels or sys.maxsize)
         if not 1 <= (page or 1) <= len(sizes):
-            raise MediaError(str(path), f"has {len(sizes)} pages, not a page {page}")
+            raise MediaError(str(path), N_("has {pages} pages, not a page {page}"),
+                             make_params(pages=len(sizes), page=page))
         return sizes[(page or 1) - 1]
     try:
         with pixel_limit(None), Image.open(path) as im:  # only the header is read
@@ -390,6 +400,6 @@ def read_image_size(path: Path, max_pixels: int | None = None, page: int = 0) ->
                 width, height = im.tag_v2[256], im.tag_v2[257]
             orientation = im.getexif().get(0x0112)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, KeyError) as exc:
-        raise MediaError(str(path), f"not a readable image ({exc})") from None
+        raise MediaError(str(path), N_("not a readable image ({error})"), make_params(error=exc)) from None
     # orientations 5-8 turn the image a quarter, so width and height swap
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)

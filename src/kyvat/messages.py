@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, Value, Words
 from .layout import Layout
 
 DOMAIN = "kyvat"
@@ -63,8 +63,8 @@ def read_catalogue(language: str, localedir: Path = LOCALE_DIR) -> gettext.NullT
 
 
 def _(message: str) -> str:
-    if not message:
-        return message  # gettext answers "" with the catalogue's header
+    if not message or isinstance(message, Value):
+        return message  # gettext answers "" with the catalogue's header; a Value is data, not words
     return read_catalogue(_current["language"]).gettext(message)
 
 
@@ -139,13 +139,100 @@ def session() -> Iterator[None]:
 
 def to_problem_text(problem: Problem) -> str:
     """A problem as the curator reads it: in English exactly `str(problem)`; in another language the
-    frame translated, and each English part the library marked with N_ translated too (a part that
-    is not in the catalogue is shown as written)."""
+    frame translated, each part's template translated before its values are filled (a part that is
+    not in the catalogue is shown as written), and the field explained in words."""
+    if _current["language"] == ENGLISH:
+        return str(problem)
     where = problem.path + (f":{problem.line}" if problem.line else "")
     severity = _("error") if problem.is_error else _("warning")
-    what = f"{problem.field}: " if problem.field else ""
-    expected, found = _(problem.expected), _(problem.found)
+    words = field_words(problem.field)
+    what = (f"{problem.field} ({words}): " if words else f"{problem.field}: ") if problem.field else ""
+    expected, found = _fill(problem, _(problem.expected)), _fill(problem, _(problem.found))
     body = (_("expected {expected}, found {found}") if problem.found else _("expected {expected}")).format(
         expected=expected, found=found)
-    hint = f" ({_(problem.hint)})" if problem.hint else ""
+    hint = f" ({_fill(problem, _(problem.hint))})" if problem.hint else ""
     return f"{where}: {severity}: {what}{body}{hint}"
+
+
+def _fill(problem: Problem, template: str) -> str:
+    """A translated template filled with the problem's values, each value that is Words translated too."""
+    if not problem.params or not template:
+        return template
+    values = {key: _translate_words(value) for key, value in problem.params}
+    return template.format(**values)
+
+
+def _translate_words(value: str) -> str:
+    if not isinstance(value, Words):
+        return value
+    template = _(value.template)
+    return template.format(**dict(value.values)) if value.values else template
+
+
+# What each field of a record is, in words, for a curator who does not read the keys: shown beside
+# the key (which stays as it is in the file) in a translated message.
+FIELD_WORDS = {
+    "id": N_("the accession number"),
+    "title": N_("the title"),
+    "object_type": N_("the kind of object"),
+    "description": N_("the description"),
+    "history": N_("the story of the object"),
+    "count": N_("how many pieces"),
+    "materials": N_("what it is made of"),
+    "dimensions": N_("the size"),
+    "date": N_("the date of the object"),
+    "places": N_("the places"),
+    "people": N_("the people of the object"),
+    "keywords": N_("the keywords"),
+    "acquisition": N_("how the house received it"),
+    "acquisition.method": N_("gift, loan or copy"),
+    "acquisition.date": N_("the day it was received"),
+    "acquisition.donor": N_("the giver, lender or family"),
+    "acquisition.receipt_no": N_("the receipt number"),
+    "acquisition.loan_until": N_("the day a loan must go back"),
+    "acquisition.returned": N_("the day a loan went back"),
+    "acquisition.original_held_by": N_("who keeps the original"),
+    "condition": N_("the condition"),
+    "condition.grade": N_("the condition grade"),
+    "location": N_("where it is kept"),
+    "rights": N_("the rights statement"),
+    "visibility": N_("who may see it"),
+    "scans": N_("the list of scans"),
+    "scans.file": N_("the file of a scan"),
+    "scans.label": N_("the label of a scan"),
+    "scans.sha256": N_("the checksum of a scan"),
+    "transcription": N_("how the transcripts were made"),
+    "withdrawn": N_("the withdrawal"),
+    "kind": N_("what the person is to the house"),
+    "name": N_("the name"),
+    "aliases": N_("other names"),
+    "birth": N_("the birth date"),
+    "hometown": N_("the home town"),
+    "enlistment": N_("the day of enlistment"),
+    "rank": N_("the rank"),
+    "unit": N_("the unit"),
+    "death": N_("the death"),
+    "death.date": N_("the date of death"),
+    "death.place": N_("the place of death"),
+    "burial": N_("the grave"),
+    "relationships": N_("the relatives"),
+    "biography": N_("the biography"),
+    "publish_name": N_("consent to be named publicly"),
+    "contact": N_("the contact details"),
+    "base_url": N_("the address of the published site"),
+    "languages": N_("the site's languages"),
+    "accession_pattern": N_("the pattern of accession numbers"),
+    "objects": N_("the objects shown"),
+}
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def field_words(field: str) -> str:
+    """The words for a dotted field (`scans[2].file` as `scans.file`), in the current language;
+    "" for a field with no words, or in English, where the message names the key alone."""
+    if not field or _current["language"] == ENGLISH:
+        return ""
+    key = _INDEX.sub("", field)
+    while key and key not in FIELD_WORDS:
+        key = key.rpartition(".")[0]
+    return _(FIELD_WORDS[key]) if key else ""

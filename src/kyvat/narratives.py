@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import Problem
 from .fields import FieldReader, read_text_file, rel_path
+from .messages import N_
 from .model import Exhibition, Page, Source, Text
 from .yamlfile import LineDict, YamlSyntaxError, make_front_matter
 
@@ -109,8 +110,8 @@ def _read_markdown(root: Path, path: Path, keys: tuple[str, ...], problems: list
     try:
         doc = make_front_matter(text)
     except YamlSyntaxError as exc:
-        problems.append(Problem(rel, "", "valid YAML front matter between '---' lines", exc.message, exc.line,
-                                hint=exc.fix))
+        problems.append(Problem(rel, "", N_("valid YAML front matter between '---' lines"), exc.said, exc.line,
+                                hint=exc.fix_said, params=exc.params))
         return None
     r = FieldReader(rel, problems)
     if r.mapping(doc.meta, "", 1, keys) is None:
@@ -134,7 +135,7 @@ def _read_narrative(root: Path, path: Path, keys: tuple[str, ...], problems: lis
             r.lines[_EN_BODY] = _first_line(en[1])
     for key in ("title",):
         if key not in doc.meta:
-            r.problem(key, "a value (required)", "no such key", 1)
+            r.problem(key, N_("a value (required)"), N_("no such key"), 1)
     return r, doc.meta, Text(vi=doc.body.strip(), en=en_body), en_meta
 
 

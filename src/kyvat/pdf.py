@@ -14,7 +14,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .errors import MediaError
+from .errors import MediaError, make_params
+from .messages import N_
 from .model import has_pages
 
 VERSION = f"{pdfium.version.PYPDFIUM_INFO}/{pdfium.version.PDFIUM_INFO}"  # part of the cache key
@@ -55,10 +56,11 @@ def _open(path: Path):
         except pdfium.PdfiumError as exc:
             raise MediaError(str(path), _why(exc.err_code)) from None
         except OSError as exc:
-            raise MediaError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+            raise MediaError(str(path), N_("cannot be read ({error})"),
+                             make_params(error=exc.strerror or exc)) from None
         try:
             if len(document) == 0:
-                raise MediaError(str(path), "a PDF with no pages")
+                raise MediaError(str(path), N_("a PDF with no pages"))
             yield document
         finally:
             document.close()
@@ -66,9 +68,9 @@ def _open(path: Path):
 
 def _why(code: int | None) -> str:
     if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-        return ("a PDF protected by a password (encrypted); save or print it again as an unprotected PDF "
-                "and add that copy")
-    return "not a readable PDF (damaged, cut short, or not a PDF at all)"
+        return N_("a PDF protected by a password (encrypted); save or print it again as an unprotected PDF "
+                  "and add that copy")
+    return N_("not a readable PDF (damaged, cut short, or not a PDF at all)")
 
 
 def _scale_of(page, max_pixels: int) -> float:
@@ -101,12 +103,14 @@ def read_page_image(path: Path, page: int, max_pixels: int):
     """Page `page` (1-based) rendered on white paper as a Pillow image, and the number of pages."""
     with _open(path) as document:
         if not 1 <= page <= len(document):
-            raise MediaError(str(path), f"has {len(document)} pages, not a page {page}")
+            raise MediaError(str(path), N_("has {pages} pages, not a page {page}"),
+                             make_params(pages=len(document), page=page))
         one = document[page - 1]
         try:
             bitmap = one.render(scale=_scale_of(one, max_pixels))
         except (pdfium.PdfiumError, ValueError) as exc:
-            raise MediaError(str(path), f"page {page} cannot be drawn ({exc})") from None
+            raise MediaError(str(path), N_("page {page} cannot be drawn ({error})"),
+                             make_params(page=page, error=exc)) from None
         return bitmap.to_pil(), len(document)
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from . import i18n, layout, leftovers, messages, narratives, pdf, redirects
-from .errors import KyvatError, Problem
-from .fields import FieldReader, describe, read_text_file, read_yaml_file, rel_path
+from .errors import KyvatError, Problem, make_params
+from .fields import FieldReader, describe, literal, read_text_file, read_yaml_file, rel_path
 from .model import (
     ACQUISITION_METHODS, CONDITION_GRADES, LANGUAGES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
     Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Death,
@@ -20,6 +20,7 @@ from .model import (
     Source, Text, Withdrawal,
 )
 from .layout import CONFIG_FILE, OBJECTS_DIR, RECORD_FILE
+from .messages import N_
 from .urls import BaseUrlInvalid, make_base_url
 from .yamlfile import LineDict
 
@@ -51,8 +52,8 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
     path = layout.Layout.of(root).config
     fallback = Config(name=Text(vi=root.name), base_url="http://localhost/", source=Source(rel))
     if not path.is_file():
-        problems.append(Problem(rel, "", f"the house's settings in {CONFIG_FILE} (run 'kyvat init')",
-                                "no such file"))
+        problems.append(Problem(rel, "", N_("the house's settings in {file} (run 'kyvat init')"),
+                                N_("no such file"), params=make_params(file=CONFIG_FILE)))
         return fallback
     data = read_yaml_file(path, rel, problems)
     r = FieldReader(rel, problems)
@@ -68,7 +69,8 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
             base_url = ""  # read on with the fallback's: the URL map refuses this one
     pattern = r.string(data.get("accession_pattern"), "accession_pattern", line("accession_pattern"))
     if pattern and "{seq" not in pattern:
-        r.problem("accession_pattern", "a pattern with {seq}, e.g. AB-{year}-{seq:04d}", describe(pattern),
+        # no params: the braces are shown as written
+        r.problem("accession_pattern", N_("a pattern with {seq}, e.g. AB-{year}-{seq:04d}"), describe(pattern),
                   line("accession_pattern"))
     provider = None
     if data.get("provider") is not None:
@@ -84,10 +86,12 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
     languages = r.strings(data, "languages", "languages") or LANGUAGES
     for lang in languages:
         if lang not in LANGUAGES:
-            r.problem("languages", " and ".join(LANGUAGES), describe(lang), line("languages"))
+            r.problem("languages", N_("{some} and {last}"), literal(describe(lang)), line("languages"),
+                      params=make_params(some=", ".join(LANGUAGES[:-1]), last=LANGUAGES[-1]))
     spoken = r.string(data.get("language"), "language", line("language"))
     if spoken and spoken not in messages.LANGUAGES:
-        r.problem("language", " or ".join(messages.LANGUAGES), describe(spoken), line("language"))
+        r.problem("language", N_("{some} or {last}"), literal(describe(spoken)), line("language"),
+                  params=make_params(some=", ".join(messages.LANGUAGES[:-1]), last=messages.LANGUAGES[-1]))
     defaults = Config(name=Text(), base_url="", source=Source(rel))
     return Config(
         name=r.text(data.get("name"), "name", line("name")),
@@ -139,18 +143,19 @@ def _acquisition(r: FieldReader, value: Any, line: int | None) -> Acquisition | 
                           lambda v, f, ln: _days(r, v, f, ln, LoanExtension, ("date", "previous", "until"))),
     )
     if method == "loan" and "loan_until" not in data:
-        r.problem("acquisition.loan_until", "the day a loan must go back (required for method: loan)",
-                  "no such key", line)
+        r.problem("acquisition.loan_until", N_("the day a loan must go back (required for method: loan)"),
+                  N_("no such key"), line)
     if method == "copy" and not acquisition.original_held_by:
-        r.problem("acquisition.original_held_by", "who keeps the original (required for method: copy)",
-                  "no such key" if "original_held_by" not in data else "nothing", ln("original_held_by"))
+        r.problem("acquisition.original_held_by", N_("who keeps the original (required for method: copy)"),
+                  N_("no such key") if "original_held_by" not in data else N_("nothing"), ln("original_held_by"))
     for key in ("loan_until", "returned", "loan_extended"):
         if method != "loan" and data.get(key) is not None:
-            r.problem(f"acquisition.{key}", f"{key} only on loans", f"method '{method}'", ln(key))
+            r.problem(f"acquisition.{key}", N_("{key} only on loans"), N_("method '{method}'"), ln(key),
+                      params=make_params(key=key, method=method))
     received = acquisition.date.lower if acquisition.date else None
     if acquisition.returned and received and acquisition.returned < received:
-        r.problem("acquisition.returned", f"a day on or after the loan began ({received.isoformat()})",
-                  acquisition.returned.isoformat(), ln("returned"))
+        r.problem("acquisition.returned", N_("a day on or after the loan began ({day})"),
+                  acquisition.returned.isoformat(), ln("returned"), params=make_params(day=received.isoformat()))
     return acquisition
 
 
@@ -235,23 +240,25 @@ def _scans(r: FieldReader, data: LineDict, where: layout.Layout, object_id: str,
     scans = listed if "scans" in data else tuple(Scan(file=name) for name in on_disk)
     source = r.string(data.get("transcription"), "transcription", r.line_of(data, "transcription")) or "manual"
     if source not in ("manual", "ocr"):
-        r.problem("transcription", "manual or ocr", describe(source), r.line_of(data, "transcription"))
+        r.problem("transcription", N_("manual or ocr"), describe(source), r.line_of(data, "transcription"))
     out, listed_at = [], {}
     for index, scan in enumerate(scans):
         name = scan.file
         if "/" in name or "\\" in name or name in ("", ".", ".."):
-            r.problem(f"scans[{index}].file", "a file name inside scans/ (no folders, no '..')",
+            r.problem(f"scans[{index}].file", N_("a file name inside scans/ (no folders, no '..')"),
                       describe(name), scan.line, scope="scan")
             continue
         if name not in on_disk:
             unlisted = [f for f in on_disk if f not in {s.file for s in scans}]
             close = difflib.get_close_matches(name, unlisted, n=1, cutoff=0.6)
-            r.problem(f"scans[{index}].file", f"a file in {layout.scans_rel(object_id)}/", f"'{name}' is not there",
-                      scan.line, hint=f"did you mean '{close[0]}'?" if close else "", scope="scan")
+            r.problem(f"scans[{index}].file", N_("a file in {folder}/"), N_("'{name}' is not there"),
+                      scan.line, hint=N_("did you mean '{close}'?") if close else "", scope="scan",
+                      params=make_params(folder=layout.scans_rel(object_id), name=name,
+                                         close=close[0] if close else ""))
             continue
         if name in listed_at:  # the site and IIIF find a scan's service by its file name
-            r.problem(f"scans[{index}].file", "each file listed once", f"'{name}', already scans[{listed_at[name]}]",
-                      scan.line, scope="scan")
+            r.problem(f"scans[{index}].file", N_("each file listed once"), N_("'{name}', already scans[{index}]"),
+                      scan.line, scope="scan", params=make_params(name=name, index=listed_at[name]))
             continue
         listed_at[name] = index
         pages = pdf.read_scan_pages(where.scan(object_id, name))  # a PDF is a scan per page
@@ -279,7 +286,8 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
     path = where.record(folder.name)
     rel = layout.record_rel(folder.name)
     if not path.is_file():
-        problems.append(Problem(rel, "", f"a {RECORD_FILE} in every folder under {OBJECTS_DIR}/", "no such file"))
+        problems.append(Problem(rel, "", N_("a {file} in every folder under {folder}/"), N_("no such file"),
+                                params=make_params(file=RECORD_FILE, folder=OBJECTS_DIR)))
         return None
     data = read_yaml_file(path, rel, problems)
     r = FieldReader(rel, problems)
@@ -289,7 +297,8 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
     ln = lambda key: r.line_of(data, key)  # noqa: E731
     object_id = r.string(data.get("id"), "id", ln("id")) or folder.name
     if object_id != folder.name:
-        r.problem("id", f"the folder's name '{folder.name}'", describe(object_id), ln("id"))
+        r.problem("id", N_("the folder's name '{folder}'"), literal(describe(object_id)), ln("id"),
+                  params=make_params(folder=folder.name))
     dims = Dimensions()
     if data.get("dimensions") is not None:
         d = r.mapping(data["dimensions"], "dimensions", ln("dimensions"), ("height", "width", "depth", "weight"))
@@ -393,7 +402,7 @@ def _read_words(root: Path, problems: list[Problem]) -> i18n.Words:
     try:
         return i18n.read_words(root)
     except KyvatError as exc:
-        problems.append(Problem(layout.words_rel(), "", "a word table like kyvat's i18n.yaml",
+        problems.append(Problem(layout.words_rel(), "", N_("a word table like kyvat's i18n.yaml"),
                                 str(exc)))
         return i18n.read_words(None)
 
@@ -403,7 +412,7 @@ def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
-        problems.append(Problem(str(root), "", "a collection folder (see 'kyvat init')", "no such folder"))
+        problems.append(Problem(str(root), "", N_("a collection folder (see 'kyvat init')"), N_("no such folder")))
         return Collection(config=Config(name=Text(), base_url="", source=Source(CONFIG_FILE)), root=str(root)), problems
     config = read_config(root, problems)
     where = layout.Layout.of(root)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import site
-from .errors import Problem
+from .errors import Problem, make_params
 from .fields import FieldReader, read_yaml_file
 from .layout import REDIRECTS_FILE, Layout
+from .messages import N_
 from .model import Collection, Redirect
 from .stages import BuildContext, Stage, StageReport
 from .urls import Urls
@@ -57,13 +58,15 @@ def make_redirect_problems(collection: Collection) -> list[Problem]:
         field = f"people.{redirect.old}"
         if redirect.new not in known:
             close = difflib.get_close_matches(redirect.new, sorted(people), n=1, cutoff=0.6)
-            problems.append(Problem(REDIRECTS_FILE, field, "the id a person has now (a file in people/)",
-                                    f"'{redirect.new}', which no person has", redirect.line,
-                                    hint=f"did you mean '{close[0]}'?" if close else ""))
+            problems.append(Problem(REDIRECTS_FILE, field, N_("the id a person has now (a file in people/)"),
+                                    N_("'{new}', which no person has"), redirect.line,
+                                    hint=N_("did you mean '{close}'?") if close else "",
+                                    params=make_params(new=redirect.new, close=close[0] if close else "")))
         if redirect.old in known:
-            problems.append(Problem(REDIRECTS_FILE, field, "an old id that no person has any more",
-                                    f"'{redirect.old}', the id of people/{redirect.old}.yaml", redirect.line,
-                                    hint="a published address keeps its meaning: give that person another id"))
+            problems.append(Problem(REDIRECTS_FILE, field, N_("an old id that no person has any more"),
+                                    N_("'{old}', the id of people/{old}.yaml"), redirect.line,
+                                    hint=N_("a published address keeps its meaning: give that person another id"),
+                                    params=make_params(old=redirect.old)))
     return problems
 
 

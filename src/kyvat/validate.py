@@ -11,7 +11,8 @@ import string
 from pathlib import Path
 
 from . import layout
-from .errors import CollectionInvalid, Problem
+from .errors import CollectionInvalid, Problem, make_params
+from .messages import N_
 from .model import Collection, Page
 from .narratives import EMBED_KINDS, make_embed_mistakes, make_exhibition_embeds
 from .records import read_collection
@@ -50,12 +51,14 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
     for obj in collection.objects:
         src = obj.source
         if obj.id in seen:
-            problems.append(Problem(src.path, "id", "an accession number used by one object only",
-                                    f"'{obj.id}', already used by {seen[obj.id]}", src.line("id")))
+            problems.append(Problem(src.path, "id", N_("an accession number used by one object only"),
+                                    N_("'{value}', already used by {other}"), src.line("id"),
+                                    params=make_params(value=obj.id, other=seen[obj.id])))
         seen.setdefault(obj.id, src.path)
         if not id_regex.match(obj.id):
-            problems.append(Problem(src.path, "id", f"an accession number like the pattern {config.accession_pattern}",
-                                    f"'{obj.id}'", src.line("id")))
+            problems.append(Problem(src.path, "id", N_("an accession number like the pattern {pattern}"),
+                                    N_("'{value}'"), src.line("id"),
+                                    params=make_params(pattern=config.accession_pattern, value=obj.id)))
         for index, link in enumerate(obj.people):
             if link.person not in known:
                 problems.append(_missing_person(src.path, f"people[{index}].person", link.person,
@@ -67,18 +70,20 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
         # a loan given back, or an object withdrawn, is no longer the house's to return
         if acq is not None and acq.on_loan and not obj.withdrawn and acq.loan_until and acq.loan_until < today:
             problems.append(Problem(src.path, "acquisition.loan_until",
-                                    "the object returned ('kyvat loans return'), or the loan extended "
-                                    "('kyvat loans extend')",
-                                    f"a loan that ended on {acq.loan_until.isoformat()} "
-                                    f"({(today - acq.loan_until).days} days ago)",
-                                    src.line("acquisition.loan_until"), severity="warning"))
+                                    N_("the object returned ('kyvat loans return'), or the loan extended "
+                                       "('kyvat loans extend')"),
+                                    N_("a loan that ended on {day} ({days} days ago)"),
+                                    src.line("acquisition.loan_until"), severity="warning",
+                                    params=make_params(day=acq.loan_until.isoformat(),
+                                                       days=(today - acq.loan_until).days)))
         if obj.rights and not obj.rights.uri.startswith(RIGHTS_PREFIXES):
-            problems.append(Problem(src.path, "rights.uri", "a rightsstatements.org or creativecommons.org URI",
-                                    f"'{obj.rights.uri}'", src.line("rights.uri") or src.line("rights")))
+            problems.append(Problem(src.path, "rights.uri", N_("a rightsstatements.org or creativecommons.org URI"),
+                                    N_("'{value}'"), src.line("rights.uri") or src.line("rights"),
+                                    params=make_params(value=obj.rights.uri)))
         for index, scan in enumerate(s for s in obj.scans if s.page <= 1):  # a PDF's pages: one entry
             if scan.sha256 and not SHA256.match(scan.sha256):
-                problems.append(Problem(src.path, f"scans[{index}].sha256", "64 hexadecimal digits (SHA-256)",
-                                        f"'{scan.sha256}'", scan.line))
+                problems.append(Problem(src.path, f"scans[{index}].sha256", N_("64 hexadecimal digits (SHA-256)"),
+                                        N_("'{value}'"), scan.line, params=make_params(value=scan.sha256)))
     for person in collection.people:
         for index, rel in enumerate(person.relationships):
             if rel.person not in known:
@@ -93,16 +98,19 @@ def make_problems(collection: Collection, today: dt.date) -> list[Problem]:
             if object_id in unreadable:
                 continue
             if object_id not in objects:
-                problems.append(Problem(path, "objects", "the id of an object in objects/",
-                                        f"'{object_id}', which no object has", line))
+                problems.append(Problem(path, "objects", N_("the id of an object in objects/"),
+                                        N_("'{value}', which no object has"), line,
+                                        params=make_params(value=object_id)))
             elif not objects[object_id].is_public:
-                why = "withdrawn" if objects[object_id].withdrawn else "restricted"
-                problems.append(Problem(path, "objects", "a public object",
-                                        f"'{object_id}', which is {why} and will not be shown", line,
-                                        severity="warning"))
+                # one whole sentence for each reason, so a translator can order its words
+                found = (N_("'{value}', which is withdrawn and will not be shown") if objects[object_id].withdrawn
+                         else N_("'{value}', which is restricted and will not be shown"))
+                problems.append(Problem(path, "objects", N_("a public object"), found, line,
+                                        severity="warning", params=make_params(value=object_id)))
     if config.rights and not config.rights.startswith(RIGHTS_PREFIXES):
-        problems.append(Problem(config.source.path, "rights", "a rightsstatements.org or creativecommons.org URI",
-                                f"'{config.rights}'", config.source.line("rights")))
+        problems.append(Problem(config.source.path, "rights", N_("a rightsstatements.org or creativecommons.org URI"),
+                                N_("'{value}'"), config.source.line("rights"),
+                                params=make_params(value=config.rights)))
     return (problems + _same_masters(collection) + _same_people(collection) + _embed_mistakes(collection)
             + make_redirect_problems(collection))
 
@@ -119,10 +127,11 @@ def _same_masters(collection: Collection) -> list[Problem]:
             if (other_id, other) == (obj.id, scan.file):  # itself, or another page of its PDF
                 continue
             named = layout.scan_in_object(other) if other_id == obj.id else layout.scan_rel(other_id, other)
-            problems.append(Problem(obj.source.path, "scans", "each master once",
-                                    f"'{scan.file}', the same file as {named} (the same sha256)", scan.line,
+            problems.append(Problem(obj.source.path, "scans", N_("each master once"),
+                                    N_("'{value}', the same file as {other} (the same sha256)"), scan.line,
                                     severity="warning",
-                                    hint="if one page was added twice, take one of them out of the scans list"))
+                                    hint=N_("if one page was added twice, take one of them out of the scans list"),
+                                    params=make_params(value=scan.file, other=named)))
     return problems
 
 
@@ -136,39 +145,47 @@ def _same_people(collection: Collection) -> list[Problem]:
             continue
         other = first.setdefault((" ".join(fold(person.name).split()), year), person)
         if other is not person:
-            problems.append(Problem(person.source.path, "name", "one record for each person",
-                                    f"'{person.name}', born {year} like '{other.name}' in {other.source.path}",
+            problems.append(Problem(person.source.path, "name", N_("one record for each person"),
+                                    N_("'{value}', born {year} like '{other}' in {other_path}"),
                                     person.source.line("name"), severity="warning",
-                                    hint=f"if they are one person: kyvat merge person {other.id} {person.id}"))
+                                    hint=N_("if they are one person: kyvat merge person {other_id} {id}"),
+                                    params=make_params(value=person.name, year=year, other=other.name,
+                                                       other_path=other.source.path, other_id=other.id,
+                                                       id=person.id)))
     return problems
 
 
 def _embed_mistakes(collection: Collection) -> list[Problem]:
     """`{{…}}` that no page would show as an embed, which would be printed as it is on the site."""
     problems = []
+    found = N_("'{value}', which would be printed as it is")
     for narrative in collection.exhibitions + collection.pages:
         for m in make_embed_mistakes(narrative):
-            found = f"'{m.text}', which would be printed as it is"
             if isinstance(narrative, Page):
-                problems.append(Problem(m.path, "body", "text only: objects are shown in exhibitions, not pages",
+                problems.append(Problem(m.path, "body", N_("text only: objects are shown in exhibitions, not pages"),
                                         found, m.line,
-                                        hint="link to the object's page instead, or put this in an exhibition"))
+                                        hint=N_("link to the object's page instead, or put this in an exhibition"),
+                                        params=make_params(value=m.text)))
             elif not m.alone:
-                problems.append(Problem(m.path, "body", "an embed on a line of its own", found, m.line,
-                                        hint="put it on a line by itself"))
+                problems.append(Problem(m.path, "body", N_("an embed on a line of its own"), found, m.line,
+                                        hint=N_("put it on a line by itself"), params=make_params(value=m.text)))
             else:
                 close = difflib.get_close_matches(m.word.lower(), EMBED_KINDS, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close and close[0] != m.word else ""
-                problems.append(Problem(m.path, "body", "an embed {{object ID}}", found, m.line,
-                                        hint=hint or "the only embed is {{object ID}}, one id alone on its line"))
+                close = close[0] if close and close[0] != m.word else ""
+                # the embed's braces are a value, not in the templates, where format() would eat them
+                problems.append(Problem(m.path, "body", N_("an embed {embed}"), found, m.line,
+                                        hint=(N_("did you mean '{close}'?") if close
+                                              else N_("the only embed is {embed}, one id alone on its line")),
+                                        params=make_params(value=m.text, embed="{{object ID}}", close=close)))
     return problems
 
 
 def _missing_person(path: str, field: str, person_id: str, line: int | None, people: set[str]) -> Problem:
     close = difflib.get_close_matches(person_id, sorted(people), n=1, cutoff=0.6)
-    return Problem(path, field, "the id of a person in people/ (the file name without .yaml)",
-                   f"'{person_id}', which no person has", line,
-                   hint=f"did you mean '{close[0]}'?" if close else "")
+    return Problem(path, field, N_("the id of a person in people/ (the file name without .yaml)"),
+                   N_("'{value}', which no person has"), line,
+                   hint=N_("did you mean '{close}'?") if close else "",
+                   params=make_params(value=person_id, close=close[0] if close else ""))
 
 
 def check_collection(root: str | Path, today: dt.date | None = None) -> tuple[Collection, list[Problem]]:

@@ -11,6 +11,9 @@ from typing import Any
 
 import yaml
 
+from .errors import make_params
+from .messages import N_
+
 
 class LineDict(dict):
     """A mapping from YAML that knows the 1-based line of itself and of each of its keys."""
@@ -83,11 +86,26 @@ for _loader in (_Loader, _FastLoader) if _FastLoader else (_Loader,):
 @dataclass
 class YamlSyntaxError(Exception):
     """The text is not YAML: what is wrong in a curator's words, the 1-based line where the slip is
-    (when the parser knows it), and how to mend it (with the corrected line where kyvat can tell)."""
+    (when the parser knows it), and how to mend it (with the corrected line where kyvat can tell).
 
-    message: str
+    `said` and `fix_said` are templates marked with N_, their {names} filled from `params` (as a
+    Problem's are), so that the CLI can translate them; `message` and `fix` are them in English."""
+
+    said: str
     line: int | None = None
-    fix: str = ""
+    fix_said: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return self._fill(self.said)
+
+    @property
+    def fix(self) -> str:
+        return self._fill(self.fix_said)
+
+    def _fill(self, template: str) -> str:
+        return template.format(**dict(self.params)) if self.params and template else template
 
 
 def make_yaml(text: str, first_line: int = 1) -> Any:
@@ -119,7 +137,7 @@ def _load_explained(text: str, first_line: int) -> Any:
     except yaml.MarkedYAMLError as exc:
         raise _explain(text, exc, first_line) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(str(exc), fix=_GENERIC_FIX) from None
+        raise YamlSyntaxError("{reason}", fix_said=_GENERIC_FIX, params=make_params(reason=exc)) from None
 
 
 # -- a syntax error in a curator's words ---------------------------------------------------------
@@ -128,18 +146,19 @@ def _load_explained(text: str, first_line: int) -> Any:
 # Each diagnosis below reads the parser's error and the line it points to; one that proposes a
 # corrected line holds only if the text, so corrected, reads past the place of the first error.
 
-_GENERIC_FIX = "look for a bracket or quote opened and not closed, or a missing space after ':'"
+_GENERIC_FIX = N_("look for a bracket or quote opened and not closed, or a missing space after ':'")
 _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, as its marks count them
 _KEY_LINE = re.compile(r"^(?P<indent>[ \t]*(?:-[ \t]+)*)(?P<key>[A-Za-z_][\w.-]*):(?P<gap>[ \t]*)(?P<value>.*)$")
-_CLOSERS = {"[": ("]", "a list"), "{": ("}", "a group of keys")}
+_CLOSERS = {"[": "]", "{": "}"}
 
 
 @dataclass(frozen=True)
 class _Diagnosis:
     line: int  # 0-based, in the text parsed
-    message: str
+    message: str  # templates, as YamlSyntaxError's
     fix: str
     mended: str | None = None  # the line corrected, when the fix is to rewrite it
+    params: tuple[tuple[str, str], ...] = ()
 
 
 def _explain(text: str, exc: yaml.MarkedYAMLError, first_line: int) -> YamlSyntaxError:
@@ -148,14 +167,18 @@ def _explain(text: str, exc: yaml.MarkedYAMLError, first_line: int) -> YamlSynta
                      _no_space_after_colon, _needs_quotes):
         found = diagnose(text, lines, exc, first_line)
         if found and _reads_further(lines, found, exc):
-            return YamlSyntaxError(found.message, found.line + first_line, found.fix)
+            return YamlSyntaxError(found.message, found.line + first_line, found.fix, found.params)
     problem = exc.problem_mark.line + first_line if exc.problem_mark else None
     context = exc.context_mark.line + first_line if exc.context_mark else None
-    message = exc.problem or exc.context or "not YAML"
     if context and problem and context != problem:
         # the curator's slip is usually where the unclosed thing began, not where YAML noticed
-        message = f"{exc.context} that starts here; on line {problem}: {exc.problem}"
-    return YamlSyntaxError(message, context or problem, _GENERIC_FIX)
+        # (PyYAML's own words, "while scanning a quoted scalar", stay as it says them)
+        return YamlSyntaxError(N_("{context} that starts here; on line {line}: {problem}"), context, _GENERIC_FIX,
+                               make_params(context=exc.context, line=problem, problem=exc.problem))
+    if exc.problem or exc.context:
+        return YamlSyntaxError("{reason}", context or problem, _GENERIC_FIX,
+                               make_params(reason=exc.problem or exc.context))
+    return YamlSyntaxError(N_("not YAML"), context or problem, _GENERIC_FIX)
 
 
 def _reads_further(lines: list[str], found: _Diagnosis, exc: yaml.MarkedYAMLError) -> bool:
@@ -188,12 +211,13 @@ def _tab(text, lines, exc, first) -> _Diagnosis | None:
     if column < 0:
         return None
     if not line[:column].strip():
-        return _Diagnosis(i, f"line {i + first} is indented with a Tab, and YAML indents with spaces only",
-                          "replace the Tab at the start of the line with spaces, lining it up with the lines "
-                          "above it")
+        return _Diagnosis(i, N_("line {line} is indented with a Tab, and YAML indents with spaces only"),
+                          N_("replace the Tab at the start of the line with spaces, lining it up with the lines "
+                             "above it"), params=make_params(line=i + first))
     mended = line[:column] + " " + line[column + 1:]
-    return _Diagnosis(i, f"line {i + first} has a Tab where YAML needs a space",
-                      f"replace the Tab with a space: {mended.strip()}", mended)
+    return _Diagnosis(i, N_("line {line} has a Tab where YAML needs a space"),
+                      N_("replace the Tab with a space: {mended}"), mended,
+                      make_params(line=i + first, mended=mended.strip()))
 
 
 def _unclosed_quote(text, lines, exc, first) -> _Diagnosis | None:
@@ -210,8 +234,9 @@ def _unclosed_quote(text, lines, exc, first) -> _Diagnosis | None:
     i = start.line
     quote = lines[i][start.column]
     mended = lines[i].rstrip() + quote
-    return _Diagnosis(i, f"the quote ({quote}) that opens the text on line {i + first} is never closed",
-                      f"end the text with {quote} on the same line: {mended.strip()}", None if certain else mended)
+    return _Diagnosis(i, N_("the quote ({quote}) that opens the text on line {line} is never closed"),
+                      N_("end the text with {quote} on the same line: {mended}"), None if certain else mended,
+                      make_params(quote=quote, line=i + first, mended=mended.strip()))
 
 
 def _tokens(text: str) -> list:
@@ -230,13 +255,15 @@ def _unclosed_bracket(text, lines, exc, first) -> _Diagnosis | None:
     i = exc.context_mark.line
     line = lines[i]
     opener = line[exc.context_mark.column]
-    closer, kind = _CLOSERS.get(opener, ("", ""))
+    closer = _CLOSERS.get(opener, "")
     if not closer or line.count(opener) <= line.count(closer):
         return None
     mended = line.rstrip() + closer
-    return _Diagnosis(i, f"the '{opener}' on line {i + first} is never closed with '{closer}'",
-                      f"close it on the same line, as in {mended.strip()}, or remove the '{opener}' if the value "
-                      f"is not {kind}", mended)
+    fix = (N_("close it on the same line, as in {mended}, or remove the '{opener}' if the value is not a list")
+           if opener == "[" else
+           N_("close it on the same line, as in {mended}, or remove the '{opener}' if the value is not a group of keys"))
+    return _Diagnosis(i, N_("the '{opener}' on line {line} is never closed with '{closer}'"), fix, mended,
+                      make_params(opener=opener, closer=closer, line=i + first, mended=mended.strip()))
 
 
 def _colon_in_text(text, lines, exc, first) -> _Diagnosis | None:
@@ -247,9 +274,10 @@ def _colon_in_text(text, lines, exc, first) -> _Diagnosis | None:
     if not key or exc.problem_mark.column <= key.end("key"):
         return None
     mended = f"{key['indent']}{key['key']}: {_quoted(key['value'].rstrip())}"
-    return _Diagnosis(i, f"the text after '{key['key']}:' on line {i + first} contains ': ', which YAML reads "
-                         "as the start of another key",
-                      f"a text that contains ': ' must be in quotes: {mended.strip()}", mended)
+    return _Diagnosis(i, N_("the text after '{key}:' on line {line} contains ': ', which YAML reads as the start "
+                            "of another key"),
+                      N_("a text that contains ': ' must be in quotes: {mended}"), mended,
+                      make_params(key=key["key"], line=i + first, mended=mended.strip()))
 
 
 def _indentation(text, lines, exc, first) -> _Diagnosis | None:
@@ -267,12 +295,12 @@ def _indentation(text, lines, exc, first) -> _Diagnosis | None:
         return None
     mended = " " * there + lines[i].lstrip()
     if here > there:
-        message = (f"line {i + first} starts further right than line {above + first}, so YAML reads it as more "
-                   f"of the text on line {above + first}")
+        message = N_("line {line} starts further right than line {above}, so YAML reads it as more of the text on "
+                     "line {above}")
     else:
-        message = f"line {i + first} does not line up with the keys above it"
-    return _Diagnosis(i, message, f"start '{key['key']}:' in the same column as the key on line {above + first}",
-                      mended)
+        message = N_("line {line} does not line up with the keys above it")
+    return _Diagnosis(i, message, N_("start '{key}:' in the same column as the key on line {above}"), mended,
+                      make_params(line=i + first, above=above + first, key=key["key"]))
 
 
 def _no_space_after_colon(text, lines, exc, first) -> _Diagnosis | None:
@@ -282,10 +310,12 @@ def _no_space_after_colon(text, lines, exc, first) -> _Diagnosis | None:
     glued = re.match(r"^([ \t]*(?:-[ \t]+)*)([A-Za-z_][\w.-]*):(\S.*)$", lines[i])
     if glued:
         mended = f"{glued[1]}{glued[2]}: {glued[3]}"
-        return _Diagnosis(i, f"there is no space after '{glued[2]}:' on line {i + first}",
-                          f"put a space after the colon: {mended.strip()}", mended)
-    return _Diagnosis(i, f"line {i + first} is neither 'key: value' nor a list item '- …'",
-                      "if it goes on with the text of the line above, join the two lines into one")
+        return _Diagnosis(i, N_("there is no space after '{key}:' on line {line}"),
+                          N_("put a space after the colon: {mended}"), mended,
+                          make_params(key=glued[2], line=i + first, mended=mended.strip()))
+    return _Diagnosis(i, N_("line {line} is neither 'key: value' nor a list item '- …'"),
+                      N_("if it goes on with the text of the line above, join the two lines into one"),
+                      params=make_params(line=i + first))
 
 
 def _needs_quotes(text, lines, exc, first) -> _Diagnosis | None:
@@ -298,21 +328,25 @@ def _needs_quotes(text, lines, exc, first) -> _Diagnosis | None:
     if not value or exc.problem_mark.column < key.start("value"):
         return None
     start, column = value[0], exc.problem_mark.column - key.start("value")
-    closer = start if start in "\"'" else _CLOSERS.get(start, ("",))[0]
+    closer = start if start in "\"'" else _CLOSERS.get(start, "")
     if closer and not 0 < value.find(closer, 1) < column:
         return None  # the slip is inside the quotes or brackets, not text after them
     if start in "\"'":
-        message = (f"the text after '{key['key']}:' on line {i + first} starts with a quote ({start}), so YAML "
-                   f"takes it to end at the next {start}, but more text follows")
-    elif start in _CLOSERS:
-        message = (f"the text after '{key['key']}:' on line {i + first} starts with '{start}', which YAML reads "
-                   f"as the start of {_CLOSERS[start][1]}")
+        message = N_("the text after '{key}:' on line {line} starts with a quote ({start}), so YAML takes it to end "
+                     "at the next {start}, but more text follows")
+    elif start == "[":
+        message = N_("the text after '{key}:' on line {line} starts with '{start}', which YAML reads as the start "
+                     "of a list")
+    elif start == "{":
+        message = N_("the text after '{key}:' on line {line} starts with '{start}', which YAML reads as the start "
+                     "of a group of keys")
     elif start in "@`*&!%":
-        message = f"the text after '{key['key']}:' on line {i + first} starts with '{start}', which YAML keeps for itself"
+        message = N_("the text after '{key}:' on line {line} starts with '{start}', which YAML keeps for itself")
     else:
         return None
     mended = f"{key['indent']}{key['key']}: {_quoted(value)}"
-    return _Diagnosis(i, message, f"put the whole text in quotes: {mended.strip()}", mended)
+    return _Diagnosis(i, message, N_("put the whole text in quotes: {mended}"), mended,
+                      make_params(key=key["key"], line=i + first, start=start, mended=mended.strip()))
 
 
 def _backslash(text, lines, exc, first) -> _Diagnosis | None:
@@ -323,8 +357,9 @@ def _backslash(text, lines, exc, first) -> _Diagnosis | None:
     if not inner.endswith('"') or "'" in inner:
         return None
     mended = f"{lines[i][:column]}'{inner[:-1]}'"
-    return _Diagnosis(i, f"a backslash (\\) inside double quotes on line {i + first} starts a special character",
-                      f"put a text with a backslash in single quotes: {mended.strip()}", mended)
+    return _Diagnosis(i, N_("a backslash (\\) inside double quotes on line {line} starts a special character"),
+                      N_("put a text with a backslash in single quotes: {mended}"), mended,
+                      make_params(line=i + first, mended=mended.strip()))
 
 
 def _shift(data: Any, by: int) -> None:
@@ -357,8 +392,8 @@ def make_front_matter(text: str) -> FrontMatterDoc:
         if lines[index].strip() in ("---", "..."):
             meta = make_yaml("".join(lines[1:index]), first_line=2)
             return FrontMatterDoc(meta if meta is not None else LineDict(), "".join(lines[index + 1:]), index + 2)
-    raise YamlSyntaxError("the front matter opened with '---' on line 1 is never closed", 1,
-                          "end it with a line that holds only '---', before the text of the page")
+    raise YamlSyntaxError(N_("the front matter opened with '---' on line 1 is never closed"), 1,
+                          N_("end it with a line that holds only '---', before the text of the page"))
 
 
 def to_yaml(data: Any) -> str:
