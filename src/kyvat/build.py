@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import derivatives, iiif, layout, output, redirects, research, site, sitesearch
-from .errors import KyvatError
+from .errors import N_, KyvatError, make_params
 from .privacy import to_public
 from .progress import Progress, no_progress
 from .stages import BuildContext, BuildReport, Stage, StageReport, make_owner, run_stage
@@ -55,7 +55,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     cache_dir = layout.cache_dir(collection_root, cache)
     writes = any(stage.outputs_of(public) for stage in chosen)  # else (research index alone) `out` is left alone
     if writes:
-        output.check_target(out, {"the collection": root, "its cache": cache_dir},
+        output.check_target(out, {N_("the collection"): root, N_("its cache"): cache_dir},
                             legacy=Urls.collection().removeprefix(mount))
     staging = output.make_staging(out) if writes else None
     report = BuildReport(objects=len(public.objects), problems=list(scan_problems))
@@ -85,8 +85,9 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
 def _choose(stages: tuple[Stage, ...], only: tuple[str, ...] | None) -> tuple[Stage, ...]:
     names = [s.name for s in stages]
     if len(set(names)) != len(names):
-        raise KyvatError(f"two stages share a name: {', '.join(names)}")
+        raise KyvatError(N_("two stages share a name: {names}"), params=make_params(names=", ".join(names)))
     unknown = sorted(set(only or ()) - set(names))
     if unknown:
-        raise KyvatError(f"no build stage named {', '.join(unknown)} (the stages are {', '.join(names)})")
+        raise KyvatError(N_("no build stage named {unknown} (the stages are {names})"),
+                         params=make_params(unknown=", ".join(unknown), names=", ".join(names)))
     return stages if only is None else tuple(s for s in stages if s.name in only)

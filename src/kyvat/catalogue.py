@@ -9,7 +9,8 @@ import difflib
 import re
 from pathlib import Path
 
-from .errors import KyvatError, Problem
+from . import errors
+from .errors import CatalogueError, Problem, Value, make_params
 from .messages import N_, _, ngettext
 from . import privacy
 from .i18n import Words, to_dimensions_text, to_place_text
@@ -21,17 +22,6 @@ from .urls import BaseUrlInvalid, make_base_url
 from .validate import make_accession_regex
 from .vietnamese import make_slug
 
-class CatalogueError(KyvatError):
-    """A request to the catalogue that cannot be carried out (nothing was written). `field` names
-    the record field or setting the request got wrong (`object_type`, `acquisition.donor`…), which
-    the CLI turns into the option that sets it."""
-
-    def __init__(self, detail: str, field: str = ""):
-        self.detail = detail
-        self.field = field
-        super().__init__(f"{field}: {detail}" if field else detail)
-
-
 def make_config_text(name_vi: str, name_en: str, base_url: str, prefix: str) -> str:
     return make_scaffold_text("kyvat.yaml.j2", name_vi=name_vi, name_en=name_en, prefix=prefix,
                               base_url=make_base_url(base_url))
@@ -41,13 +31,16 @@ def write_new_collection(path: Path, *, name_vi: str, name_en: str, base_url: st
     """Create an empty collection at `path` that validates; never overwrites one."""
     config = Layout.of(path).config
     if config.exists():
-        raise CatalogueError(f"{config} already exists; kyvat init never overwrites a collection")
+        raise CatalogueError(N_("{config} already exists; kyvat init never overwrites a collection"),
+                             params=make_params(config=config))
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", prefix):
-        raise CatalogueError(f"expected letters and digits such as AB, found {prefix!r}", "accession_pattern prefix")
+        raise CatalogueError(N_("expected letters and digits such as AB, found {prefix}"), "accession_pattern prefix",
+                             params=make_params(prefix=Value(repr(prefix))))
     try:
         make_base_url(base_url)
     except BaseUrlInvalid as exc:
-        raise CatalogueError(f"expected {exc.expected}, found {exc.found}", exc.field) from None
+        raise CatalogueError(N_("expected {expected}, found {found}"), exc.field,
+                             params=make_params(expected=errors.Words(exc.expected), found=Value(exc.found))) from None
     for folder in COLLECTION_FOLDERS:
         (path / folder).mkdir(parents=True, exist_ok=True)
     config.write_text(make_config_text(name_vi, name_en, base_url, prefix), encoding="utf-8")
@@ -87,23 +80,23 @@ def write_new_object(root: Path, *, object_type: str, title: str, title_en: str 
     collection, problems = read_collection(root)
     _require_config(root, problems)
     if object_type not in OBJECT_TYPES:
-        close = difflib.get_close_matches(object_type, OBJECT_TYPES, n=1, cutoff=0.5)
-        raise CatalogueError(f"expected one of {', '.join(OBJECT_TYPES)}, found {object_type!r}"
-                             + (f" (did you mean '{close[0]}'?)" if close else ""), "object_type")
+        raise make_choice_error("object_type", OBJECT_TYPES, object_type)
     if method not in ACQUISITION_METHODS:
-        raise CatalogueError(f"expected gift, loan or copy, found {method!r}", "acquisition.method")
+        raise CatalogueError(N_("expected gift, loan or copy, found {method}"), "acquisition.method",
+                             params=make_params(method=Value(repr(method))))
     if not title.strip():
-        raise CatalogueError("expected the object's title, found nothing", "title.vi")
+        raise CatalogueError(N_("expected the object's title, found nothing"), "title.vi")
     received_day = _day("acquisition.date", received)
     if method == "loan":
         if not loan_until:
-            raise CatalogueError("a loan needs the day it must go back (YYYY-MM-DD)", "acquisition.loan_until")
+            raise CatalogueError(N_("a loan needs the day it must go back (YYYY-MM-DD)"), "acquisition.loan_until")
         _day("acquisition.loan_until", loan_until)
     if method == "copy" and not original_held_by.strip():
-        raise CatalogueError("a copy needs who keeps the original", "acquisition.original_held_by")
+        raise CatalogueError(N_("a copy needs who keeps the original"), "acquisition.original_held_by")
     if donor and collection.person(donor) is None:
-        raise CatalogueError(f"expected a person id from people/, found {donor!r} "
-                             f"(add them first with 'kyvat new person')", "acquisition.donor")
+        raise CatalogueError(N_("expected a person id from people/, found {donor} (add them first with "
+                                "'kyvat new person')"), "acquisition.donor",
+                             params=make_params(donor=Value(repr(donor))))
     where = Layout.of(root)
     where.objects.mkdir(exist_ok=True)
     used = read_register(root) + [p.name for p in where.objects.iterdir() if p.is_dir()]
@@ -135,7 +128,8 @@ def write_new_person(root: Path, *, kind: str, name: str) -> Path:
     moved = {redirect.old for redirect in collection.redirects}  # a published address keeps its person
     slug = make_slug(name)
     if not slug:
-        raise CatalogueError(f"expected a name with letters, found {name!r}", "name")
+        raise CatalogueError(N_("expected a name with letters, found {name}"), "name",
+                             params=make_params(name=Value(repr(name))))
     where = Layout.of(root)
     where.people.mkdir(exist_ok=True)
     candidate, number = slug, 1
@@ -155,15 +149,28 @@ def write_new_person(root: Path, *, kind: str, name: str) -> Path:
 def _require_config(root: Path, problems: list[Problem]) -> None:
     config_problems = [p for p in problems if p.path == CONFIG_FILE and p.is_error]
     if config_problems or not Layout.of(root).config.is_file():
-        detail = "; ".join(str(p) for p in config_problems) or f"no {CONFIG_FILE} in {root}"
-        raise CatalogueError(f"cannot add to this collection: {detail}")
+        # kyvat.yaml's problems stay as written (English): 'kyvat validate' explains them in the curator's language
+        detail = ("; ".join(str(p) for p in config_problems) if config_problems
+                  else errors.Words(N_("no {file} in {folder}"), make_params(file=CONFIG_FILE, folder=root)))
+        raise CatalogueError(N_("cannot add to this collection: {detail}"), params=make_params(detail=detail))
+
+
+def make_choice_error(field: str, choices: tuple[str, ...], found: str) -> CatalogueError:
+    """`found` is none of `choices`: the error names them all, and the closest when one is close."""
+    close = difflib.get_close_matches(found, choices, n=1, cutoff=0.5)
+    values = make_params(choices=", ".join(choices), found=Value(repr(found)), close=close[0] if close else "")
+    if close:
+        return CatalogueError(N_("expected one of {choices}, found {found} (did you mean '{close}'?)"), field,
+                              params=values)
+    return CatalogueError(N_("expected one of {choices}, found {found}"), field, params=values)
 
 
 def _day(field: str, value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CatalogueError(f"expected a day as YYYY-MM-DD, found {value!r}", field) from None
+        raise CatalogueError(N_("expected a day as YYYY-MM-DD, found {value}"), field,
+                             params=make_params(value=Value(repr(value)))) from None
 
 
 # -- views -----------------------------------------------------------------------------------------
@@ -239,7 +246,8 @@ def make_record_view(collection: Collection, record_id: str, words: Words) -> st
     person = collection.person(record_id)
     if person is not None:
         return _person_view(collection, person)
-    raise CatalogueError(f"no object or person with id {record_id!r} (see 'kyvat list' and 'kyvat list people')")
+    raise CatalogueError(N_("no object or person with id {record_id} (see 'kyvat list' and 'kyvat list people')"),
+                         params=make_params(record_id=Value(repr(record_id))))
 
 
 def _lines(pairs: list[tuple[str, str]]) -> str:

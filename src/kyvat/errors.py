@@ -8,8 +8,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 
+def N_(message: str) -> str:
+    """Mark `message` for the catalogue; it is translated where it is shown (messages.py)."""
+    return message
+
+
 class KyvatError(Exception):
-    """Root of every error kyvat raises on purpose."""
+    """Root of every error kyvat raises on purpose. Its message may be a template (marked with
+    messages.N_) whose {fields} are filled from `params` (see make_params), as a Problem's parts
+    are: `str(error)` is the English, filled; the CLI translates `template` before filling it."""
+
+    def __init__(self, message: str = "", *args, params: tuple[tuple[str, str], ...] = ()):
+        self.template, self.params = message, tuple(params)
+        super().__init__(message.format(**dict(self.params)) if self.params else message, *args)
 
 
 class Value(str):
@@ -90,10 +101,13 @@ class CollectionInvalid(KyvatError):
 
 
 class RecordError(KyvatError):
-    """One record cannot be written or changed (used by commands that edit records)."""
+    """One record cannot be written or changed (used by commands that edit records). `expected` and
+    `found` are a Problem's: templates (marked with N_) filled from `params`, or plain text."""
 
-    def __init__(self, path: str, field: str, expected: str, found: str = "", line: int | None = None):
-        self.problem = Problem(path=path, field=field, expected=expected, found=found, line=line)
+    def __init__(self, path: str, field: str, expected: str, found: str = "", line: int | None = None,
+                 params: tuple[tuple[str, str], ...] = ()):
+        self.problem = Problem(path=path, field=field, expected=expected, found=found, line=line,
+                               params=tuple(params))
         super().__init__(str(self.problem))
 
 
@@ -104,9 +118,24 @@ class MediaError(KyvatError):
 
     def __init__(self, path: str, reason: str, params: tuple[tuple[str, str], ...] = ()):
         self.path = path
-        self.template, self.params = reason, params
         self.reason = Problem(path, params=params).fill(reason)
-        super().__init__(f"{path}: {self.reason}")
+        super().__init__("{path}: " + reason if params else "{path}: {reason}",
+                         params=(*params, ("path", path)) if params else (("path", path), ("reason", reason)))
+        self.template, self.params = reason, tuple(params)  # the reason's: a Problem made of it translates it
+
+
+class CatalogueError(KyvatError):
+    """A request to the catalogue that cannot be carried out (nothing was written). `field` names
+    the record field or setting the request got wrong (`object_type`, `acquisition.donor`…), which
+    the CLI turns into the option that sets it; `detail` is what is wrong, in English."""
+
+    def __init__(self, detail: str, field: str = "", params: tuple[tuple[str, str], ...] = ()):
+        super().__init__(detail, params=params)
+        self.field = field
+        self.detail = self.args[0]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.detail}" if self.field else self.detail
 
 
 class PortInUse(KyvatError):
@@ -114,4 +143,4 @@ class PortInUse(KyvatError):
 
     def __init__(self, port: int):
         self.port = port
-        super().__init__(f"port {port} is in use")
+        super().__init__(N_("port {port} is in use"), params=make_params(port=port))

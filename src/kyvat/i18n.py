@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KyvatError
+from .errors import N_, KyvatError, make_params
+from .errors import Words as MessageWords  # i18n's own Words is the site's word table
 from .layout import BUILTIN_TEMPLATES, WORDS_FILE, Layout
 from .model import LANGUAGES, PAGED_TYPES, Date, Dimensions, Place, Text
 from .yamlfile import YamlSyntaxError, make_yaml
@@ -33,17 +34,20 @@ def make_strings(text: str, path: str) -> dict[str, dict[str, str]]:
     try:
         data = make_yaml(text)
     except YamlSyntaxError as exc:
-        raise KyvatError(f"{path}:{exc.line or ''}: {exc.message}") from None
+        raise KyvatError(N_("{path}:{line}: {reason}"), params=make_params(
+            path=path, line=exc.line or "", reason=MessageWords(exc.said, exc.params))) from None
     strings: dict[str, dict[str, str]] = {}
     for key, value in (data or {}).items():
         where = f"{path}:{getattr(data, 'lines', {}).get(key, '')}"
         if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) for lang in LANGUAGES):
-            raise KyvatError(f"{where}: '{key}' needs a text for each of {', '.join(LANGUAGES)}")
+            raise KyvatError(N_("{where}: '{key}' needs a text for each of {languages}"),
+                             params=make_params(where=where, key=key, languages=", ".join(LANGUAGES)))
         # `{vi: Bỏ qua, đến nội dung chính, en: …}` silently cuts the text at its comma in YAML.
         extra = [str(k) for k in value if k not in LANGUAGES]
         if extra:
-            raise KyvatError(f"{where}: '{key}' has '{extra[0]}' beside {', '.join(LANGUAGES)} "
-                             f"(a text holding a comma needs quotes: \"…\")")
+            raise KyvatError(N_("{where}: '{key}' has '{extra}' beside {languages} "
+                                "(a text holding a comma needs quotes: \"…\")"),
+                             params=make_params(where=where, key=key, extra=extra[0], languages=", ".join(LANGUAGES)))
         strings[str(key)] = {lang: value[lang] for lang in LANGUAGES}
     return strings
 
@@ -66,7 +70,8 @@ def make_translate(strings: dict[str, dict[str, str]], lang: str) -> Callable[..
         try:
             text = strings[key][lang]
         except KeyError:
-            raise KyvatError(f"the site has no interface string '{key}' (add it to {STRINGS_FILE})") from None
+            raise KyvatError(N_("the site has no interface string '{key}' (add it to {file})"),
+                             params=make_params(key=key, file=STRINGS_FILE)) from None
         return text.format(**fields) if fields else text
 
     return translate

@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import MediaError, RecordError
+from .errors import N_, MediaError, RecordError, Value, make_params
 from .layout import Layout, record_rel, scan_rel
 from .media import CHUNK, MASTER_EXTENSIONS, make_listed_scans, read_duration, read_image, read_sha256
 from .model import IMAGE_EXTENSIONS
@@ -30,7 +30,8 @@ def write_scans(root: Path, object_id: str, files: list[Path], label_vi: str = "
     where = Layout.of(root)
     record, rel = where.record(object_id), record_rel(object_id)
     if not record.is_file():
-        raise RecordError(rel, "id", "the id of an object in objects/", f"'{object_id}', which has no record.yaml")
+        raise RecordError(rel, "id", N_("the id of an object in objects/"),
+                          N_("'{object_id}', which has no record.yaml"), params=make_params(object_id=object_id))
     progress("check", 0, len(files))
     for done, source in enumerate(files, start=1):
         _check_master(source, max_pixels)  # decodes the whole image: as long as the copy, for a big TIFF
@@ -71,7 +72,7 @@ def _add_entries(data: dict, added: list[tuple[str, str]], existing: list[str], 
     "every file in scans/": it gets a list of those files first, with their checksums."""
     current = data.get("scans")
     if current is not None and not isinstance(current, list):
-        raise RecordError(rel, "scans", "a list of scans", type(current).__name__)
+        raise RecordError(rel, "scans", N_("a list of scans"), Value(type(current).__name__))
     before = len(current) if current is not None else len(existing)
     entries = [_entry(name, sha, before + i + 1, label_vi, label_en) for i, (name, sha) in enumerate(added)]
     if current is None:
@@ -82,10 +83,11 @@ def _add_entries(data: dict, added: list[tuple[str, str]], existing: list[str], 
 
 def _check_master(source: Path, max_pixels: int) -> None:
     if not source.is_file():
-        raise MediaError(str(source), "no such file")
+        raise MediaError(str(source), N_("no such file"))
     if source.suffix.lower() not in MASTER_EXTENSIONS:
-        raise MediaError(str(source), f"'{source.suffix}' files are not accepted; masters are "
-                                      + ", ".join(e.lstrip(".") for e in MASTER_EXTENSIONS))
+        raise MediaError(str(source), N_("'{suffix}' files are not accepted; masters are {extensions}"),
+                         make_params(suffix=source.suffix,
+                                     extensions=", ".join(e.lstrip(".") for e in MASTER_EXTENSIONS)))
     if source.suffix.lower() in IMAGE_EXTENSIONS:
         read_image(source, max_pixels)
     else:
@@ -113,10 +115,10 @@ def _copy_new(source: Path, partial: Path, target: Path, known: dict[str, str]) 
         shutil.copystat(source, partial)
         sha = digest.hexdigest()
         if read_sha256(partial) != sha:
-            raise MediaError(str(target), "the copy differs from the original (disk error?); nothing was kept")
+            raise MediaError(str(target), N_("the copy differs from the original (disk error?); nothing was kept"))
         if sha in known:
-            raise MediaError(str(source), f"is the same file as {known[sha]} (the same SHA-256); a master is "
-                                          "never added twice, so nothing was added")
+            raise MediaError(str(source), N_("is the same file as {other} (the same SHA-256); a master is never "
+                                             "added twice, so nothing was added"), make_params(other=known[sha]))
         _link_new(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -128,10 +130,10 @@ def _link_new(partial: Path, target: Path) -> None:
     try:
         os.link(partial, target)
     except FileExistsError:
-        raise MediaError(str(target), "already exists; a master is never overwritten") from None
+        raise MediaError(str(target), N_("already exists; a master is never overwritten")) from None
     except OSError:  # file systems without hard links (FAT and exFAT USB disks)
         if target.exists():
-            raise MediaError(str(target), "already exists; a master is never overwritten") from None
+            raise MediaError(str(target), N_("already exists; a master is never overwritten")) from None
         os.rename(partial, target)
 
 

@@ -9,13 +9,12 @@ of everything published but the notice at its old address.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from .catalogue import CatalogueError
-from .errors import RecordError
+from .errors import N_, CatalogueError, RecordError, Value, Words, make_params
+from .catalogue import make_choice_error
 from .i18n import read_words
 from .layout import Layout, record_rel
 from .model import CONDITION_GRADES, Acquisition, Artifact
@@ -30,16 +29,19 @@ def read_artifact(root: Path, object_id: str) -> Artifact:
     would be checked against nothing."""
     where, rel = Layout.of(root), record_rel(object_id)
     if any(c in object_id for c in "/\\") or object_id in ("", ".", "..") or not where.record(object_id).is_file():
-        raise RecordError(rel, "id", "the id of an object in objects/ (see 'kyvat list')",
-                          f"'{object_id}', which has no record.yaml")
+        raise RecordError(rel, "id", N_("the id of an object in objects/ (see 'kyvat list')"),
+                          N_("'{object_id}', which has no record.yaml"), params=make_params(object_id=Value(object_id)))
     problems: list = []
     config = read_config(root, problems)
     obj = read_object(root, where.object_dir(object_id), config, problems, read_words(root))
     if obj is None:
         first = next((p for p in problems if p.path == rel and p.is_error), None)
         if first is None:
-            raise RecordError(rel, "", "a record kyvat can read", "one it cannot")
-        raise RecordError(rel, first.field, first.expected, f"{first.found}; fix it first", first.line)
+            raise RecordError(rel, "", N_("a record kyvat can read"), N_("one it cannot"))
+        # the problem's own parts, each with its values, so that they are translated as validate's are
+        raise RecordError(rel, first.field, "{expected}", N_("{found}; fix it first"), first.line,
+                          params=make_params(expected=Words(first.expected, first.params),
+                                             found=Words(first.found, first.params)))
     return obj
 
 
@@ -50,8 +52,8 @@ def write_loan_return(root: Path, object_id: str, *, day: dt.date, today: dt.dat
     acq = _open_loan(obj)
     received = acq.date.lower if acq.date else None
     if received and day < received:
-        raise CatalogueError(f"expected a day on or after the loan began ({received}), found {day}",
-                             "acquisition.returned")
+        raise CatalogueError(N_("expected a day on or after the loan began ({received}), found {day}"),
+                             "acquisition.returned", params=make_params(received=received, day=day))
     _not_after_today("acquisition.returned", day, today)
     return _edit(root, object_id, lambda data: _put(_acquisition(data), "returned", day, after="loan_until"))
 
@@ -62,11 +64,11 @@ def write_loan_extension(root: Path, object_id: str, *, until: dt.date, today: d
     obj = read_artifact(root, object_id)
     acq = _open_loan(obj)
     if until < today:
-        raise CatalogueError(f"expected a day from today ({today}) on, found {until}, which is past",
-                             "acquisition.loan_until")
+        raise CatalogueError(N_("expected a day from today ({today}) on, found {until}, which is past"),
+                             "acquisition.loan_until", params=make_params(today=today, until=until))
     if acq.loan_until and until <= acq.loan_until:
-        raise CatalogueError(f"expected a day after the loan's current end ({acq.loan_until}), found {until}",
-                             "acquisition.loan_until")
+        raise CatalogueError(N_("expected a day after the loan's current end ({end}), found {until}"),
+                             "acquisition.loan_until", params=make_params(end=acq.loan_until, until=until))
 
     def change(data: MutableMapping) -> None:
         acquisition = _acquisition(data)
@@ -80,7 +82,8 @@ def write_loan_extension(root: Path, object_id: str, *, until: dt.date, today: d
         elif isinstance(history, list):
             extend_list(history, [entry])
         else:
-            raise RecordError(record_rel(object_id), "acquisition.loan_extended", "a list", type(history).__name__)
+            raise RecordError(record_rel(object_id), "acquisition.loan_extended", N_("a list"),
+                              Value(type(history).__name__))
 
     return _edit(root, object_id, change)
 
@@ -91,9 +94,7 @@ def write_condition_check(root: Path, object_id: str, *, grade: str, note: str, 
     `note`, `checked`); the one it replaces joins `condition.history`, which keeps every earlier
     check, oldest first. A check older than the current one goes straight into the history."""
     if grade not in CONDITION_GRADES:
-        close = difflib.get_close_matches(grade, CONDITION_GRADES, n=1, cutoff=0.5)
-        raise CatalogueError(f"expected one of {', '.join(CONDITION_GRADES)}, found {grade!r}"
-                             + (f" (did you mean '{close[0]}'?)" if close else ""), "condition.grade")
+        raise make_choice_error("condition.grade", CONDITION_GRADES, grade)
     _not_after_today("condition.checked", day, today)
     obj = read_artifact(root, object_id)
     rel = record_rel(object_id)
@@ -105,7 +106,7 @@ def write_condition_check(root: Path, object_id: str, *, grade: str, note: str, 
             _put(data, "condition", make_mapping(check), after=None)  # last: a new key may only end a record
             return
         if not isinstance(condition, dict):
-            raise RecordError(rel, "condition", "a map {grade, note, checked}", type(condition).__name__)
+            raise RecordError(rel, "condition", N_("a map {grade, note, checked}"), Value(type(condition).__name__))
         current = obj.condition
         if current is not None and current.checked and day < current.checked:
             _add_to_history(condition, make_mapping(check), rel)
@@ -127,14 +128,15 @@ def write_withdrawal(root: Path, object_id: str, *, reason: str, day: dt.date, t
     with `withdrawn: {date, reason}` (the reason is private), and so does its line in the register."""
     obj = read_artifact(root, object_id)
     if obj.withdrawn is not None:
-        raise RecordError(record_rel(object_id), "withdrawn", "an object not yet withdrawn",
-                          f"one withdrawn on {obj.withdrawn.date}", obj.source.line("withdrawn"))
+        raise RecordError(record_rel(object_id), "withdrawn", N_("an object not yet withdrawn"),
+                          N_("one withdrawn on {day}"), obj.source.line("withdrawn"),
+                          params=make_params(day=obj.withdrawn.date))
     if not reason.strip():
-        raise CatalogueError("expected why the object leaves the collection, found nothing", "withdrawn.reason")
+        raise CatalogueError(N_("expected why the object leaves the collection, found nothing"), "withdrawn.reason")
     received = obj.acquisition.date.lower if obj.acquisition and obj.acquisition.date else None
     if received and day < received:
-        raise CatalogueError(f"expected a day on or after the object was received ({received}), found {day}",
-                             "withdrawn.date")
+        raise CatalogueError(N_("expected a day on or after the object was received ({received}), found {day}"),
+                             "withdrawn.date", params=make_params(received=received, day=day))
     _not_after_today("withdrawn.date", day, today)
     entry = make_mapping({"date": day, "reason": reason.strip()})
     # last: recordedit lets a new key of the record only end it (every other line stays where it was)
@@ -157,11 +159,13 @@ def _open_loan(obj: Artifact) -> Acquisition:
     """The acquisition of a loan the house still holds, or the error that says why there is none."""
     acq, rel = obj.acquisition, obj.source.path
     if acq is None or acq.method != "loan":
-        raise RecordError(rel, "acquisition.method", "a loan (method: loan); only a loan goes back to its lender",
-                          f"'{acq.method}'" if acq else "no acquisition", obj.source.line("acquisition.method"))
+        raise RecordError(rel, "acquisition.method", N_("a loan (method: loan); only a loan goes back to its lender"),
+                          N_("'{value}'") if acq else N_("no acquisition"), obj.source.line("acquisition.method"),
+                          params=make_params(value=Value(acq.method)) if acq else ())
     if acq.returned is not None:
-        raise RecordError(rel, "acquisition.returned", "a loan the house still holds",
-                          f"one returned on {acq.returned}", obj.source.line("acquisition.returned"))
+        raise RecordError(rel, "acquisition.returned", N_("a loan the house still holds"),
+                          N_("one returned on {day}"), obj.source.line("acquisition.returned"),
+                          params=make_params(day=acq.returned))
     return acq
 
 
@@ -171,7 +175,8 @@ def _acquisition(data: MutableMapping) -> MutableMapping:
 
 def _not_after_today(field: str, day: dt.date, today: dt.date) -> None:
     if day > today:
-        raise CatalogueError(f"expected a day no later than today ({today}), found {day}", field)
+        raise CatalogueError(N_("expected a day no later than today ({today}), found {day}"), field,
+                             params=make_params(today=today, day=day))
 
 
 def _put(mapping: MutableMapping, key: str, value: Any, after: str | None) -> None:
@@ -197,7 +202,7 @@ def _add_to_history(condition: MutableMapping, check: MutableMapping, rel: str) 
         insert_key(condition, "history", [check])
         return
     if not isinstance(history, list):
-        raise RecordError(rel, "condition.history", "a list of checks", type(history).__name__)
+        raise RecordError(rel, "condition.history", N_("a list of checks"), Value(type(history).__name__))
     position = len(history)
     while position and _day(history[position - 1]) > check["checked"]:
         position -= 1

@@ -23,7 +23,7 @@ import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
 from . import layout, pdf
-from .errors import MediaError, make_params
+from .errors import MediaError, Words, make_params
 from .messages import N_
 from .model import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, Collection, has_pages
 from .yamlfile import YamlSyntaxError, make_yaml
@@ -35,9 +35,9 @@ IMAGE_FORMATS = frozenset({"JPEG", "MPO", "PNG", "TIFF", "WEBP", "HEIF"})
 pillow_heif.register_heif_opener()
 MASTER_EXTENSIONS = IMAGE_EXTENSIONS + AUDIO_EXTENSIONS + VIDEO_EXTENSIONS
 BIT_DEPTH = {"1": 1, "L": 8, "P": 8, "RGB": 8, "RGBA": 8, "CMYK": 8, "YCbCr": 8, "LA": 8, "I": 32, "F": 32}
-ORIENTATIONS = {1: "normal", 2: "mirrored", 3: "rotated 180°", 4: "mirrored vertically",
-                5: "mirrored and rotated 90° anticlockwise", 6: "rotated 90° clockwise",
-                7: "mirrored and rotated 90° clockwise", 8: "rotated 90° anticlockwise"}
+ORIENTATIONS = {1: N_("normal"), 2: N_("mirrored"), 3: N_("rotated 180°"), 4: N_("mirrored vertically"),
+                5: N_("mirrored and rotated 90° anticlockwise"), 6: N_("rotated 90° clockwise"),
+                7: N_("mirrored and rotated 90° clockwise"), 8: N_("rotated 90° anticlockwise")}
 CHUNK = 1 << 20
 # The record's list of the masters `kyvat remove-scan` took off the object (kept in scans/.removed/).
 REMOVED_SCANS = "removed_scans"
@@ -175,41 +175,45 @@ def write_public_recording(master: Path, target: Path) -> None:
 
 def read_technical_metadata(path: Path, max_pixels: int) -> dict:
     """What a conservator records about a master. A GPS position is reported only as present:
-    it is usually a donor's home."""
-    meta: dict = {"file size": f"{path.stat().st_size} bytes", "sha256": read_sha256(path)}
+    it is usually a donor's home. Each label is marked with N_ and each value that is words is a
+    Words, so the CLI shows both in the curator's language (messages.to_words_text)."""
+    meta: dict = {N_("file size"): Words(N_("{size} bytes"), make_params(size=path.stat().st_size)),
+                  "sha256": read_sha256(path)}
     if path.suffix.lower() in AUDIO_EXTENSIONS + VIDEO_EXTENSIONS:
         return meta | _recording_metadata(path)
     if has_pages(path.name):
         try:
             return meta | pdf.read_pdf_metadata(path, max_pixels)
         except MediaError as exc:
-            return meta | {"problem": exc.reason}
+            return meta | {N_("problem"): Words(exc.template, exc.params)}
     try:
         with pixel_limit(None), Image.open(path) as im:  # only the header is read
-            meta |= {"format": im.format, "pixels": f"{im.width} × {im.height}", "mode": im.mode,
-                     "bit depth": _bit_depth(path, im), "pages": getattr(im, "n_frames", 1),
-                     "ICC profile": "embedded" if im.info.get("icc_profile") else "none"}
+            meta |= {N_("format"): im.format, N_("pixels"): f"{im.width} × {im.height}", N_("mode"): im.mode,
+                     N_("bit depth"): _bit_depth(path, im), N_("pages"): getattr(im, "n_frames", 1),
+                     N_("ICC profile"): Words(N_("embedded") if im.info.get("icc_profile") else N_("none"))}
             if im.width * im.height > max_pixels:
-                meta["problem"] = f"more pixels than max_image_pixels={max_pixels}"
+                meta[N_("problem")] = Words(N_("more pixels than max_image_pixels={max_pixels}"),
+                                            make_params(max_pixels=max_pixels))
             # exifread misses the EXIF of some HEIF files; pillow-heif hands it to Pillow
             tags = _pillow_exif_tags(im) if im.format == "HEIF" else None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        meta["problem"] = f"not a readable image ({exc})"
+        meta[N_("problem")] = Words(N_("not a readable image ({error})"), make_params(error=exc))
         return meta
     if tags is None:
         tags = _exifread_tags(path, meta)
-    for label, key in (("camera make", "Image Make"), ("camera model", "Image Model"),
-                       ("capture date", "EXIF DateTimeOriginal"), ("software", "Image Software")):
+    for label, key in ((N_("camera make"), "Image Make"), (N_("camera model"), "Image Model"),
+                       (N_("capture date"), "EXIF DateTimeOriginal"), (N_("software"), "Image Software")):
         if key in tags:
             meta[label] = tags[key]
     if "Image Orientation" in tags:
         value = tags["Image Orientation"]
-        meta["orientation"] = f"{value} ({ORIENTATIONS.get(value, 'unknown')})"
+        meta[N_("orientation")] = Words("{value} ({name})", make_params(
+            value=value, name=Words(ORIENTATIONS.get(value, N_("unknown")))))
     if "Image XResolution" in tags:
         unit = {2: "dpi", 3: "dots/cm"}.get(tags.get("Image ResolutionUnit", 2), "")  # EXIF's default: inches
-        meta["resolution"] = f"{tags['Image XResolution']} × {tags.get('Image YResolution', '?')} {unit}".strip()
+        meta[N_("resolution")] = f"{tags['Image XResolution']} × {tags.get('Image YResolution', '?')} {unit}".strip()
     if tags.get("GPS"):
-        meta["GPS position"] = "present in the master (private: never published)"
+        meta[N_("GPS position")] = Words(N_("present in the master (private: never published)"))
     return meta
 
 
@@ -229,7 +233,7 @@ def _exifread_tags(path: Path, meta: dict) -> dict:
         try:
             raw = exifread.process_file(fh, details=False, extract_thumbnail=False)
         except Exception as exc:  # noqa: BLE001 - exifread raises many kinds on odd files; metadata is a courtesy
-            meta["EXIF"] = f"unreadable ({type(exc).__name__})"
+            meta["EXIF"] = Words(N_("unreadable ({error})"), make_params(error=type(exc).__name__))
             return {}
     tags: dict = {key: str(raw[key]).strip() for key in TEXT_TAGS if key in raw}
     tags |= {key: raw[key].values[0] for key in NUMBER_TAGS if key in raw}
@@ -265,21 +269,25 @@ def _bit_depth(path: Path, im: Image.Image) -> int:
 def _recording_metadata(path: Path) -> dict:
     meta: dict = {}
     try:
-        meta["duration"] = f"{read_duration(path)} s"
+        meta[N_("duration")] = f"{read_duration(path)} s"
         audio = mutagen.File(path)
     except MediaError as exc:
-        return {"problem": exc.reason}
+        return {N_("problem"): Words(exc.template, exc.params)}
     if audio is not None:
         info = audio.info
-        meta["format"] = (audio.mime or ["?"])[0]
-        for label, attr in (("bitrate", "bitrate"), ("sample rate", "sample_rate"), ("channels", "channels")):
+        meta[N_("format")] = (audio.mime or ["?"])[0]
+        for label, attr in ((N_("bitrate"), "bitrate"), (N_("sample rate"), "sample_rate"),
+                            (N_("channels"), "channels")):
             if getattr(info, attr, None):
                 meta[label] = getattr(info, attr)
     return meta
 
 
 def make_technical_lines(name: str, meta: dict) -> list[str]:
-    return [f"  {name}"] + [f"    {key}: {value}" for key, value in meta.items()]
+    """The lines of one master: each a Words whose label (and value, when it is words) the CLI
+    translates; in English exactly the text."""
+    return [f"  {name}"] + [Words("    {key}: {value}", make_params(key=Words(key), value=value))
+                            for key, value in meta.items()]
 
 
 def read_scan_lines(collection: Collection, object_id: str) -> list[str]:
@@ -288,15 +296,15 @@ def read_scan_lines(collection: Collection, object_id: str) -> list[str]:
     if obj is None or not obj.scans:
         return []
     where = layout.Layout.of(collection.root)
-    lines = ["Scans (technical metadata) / Bản quét (thông số kỹ thuật):"]
+    lines = [Words(N_("Scans (technical metadata) / Bản quét (thông số kỹ thuật):"))]
     for n, scan in enumerate(obj.scans, start=1):
         if scan.page > 1:
             continue  # a PDF is one master, described once at its first page
         path = where.scan(obj.id, scan.file)
         meta = read_technical_metadata(path, collection.config.max_image_pixels) if path.is_file() \
-            else {"problem": "no such file"}
+            else {N_("problem"): Words(N_("no such file"))}
         if scan.sha256 and meta.get("sha256") not in (None, scan.sha256):
-            meta["fixity"] = f"CHANGED: the record says {scan.sha256}"
+            meta[N_("fixity")] = Words(N_("CHANGED: the record says {sha256}"), make_params(sha256=scan.sha256))
         lines += make_technical_lines(f"{n}. {layout.scan_in_object(scan.file)}", meta)
     return lines
 
@@ -311,13 +319,19 @@ class FixityResult:
     found: str = ""
 
     def __str__(self) -> str:
+        return str(self.words)
+
+    @property
+    def words(self) -> Words:
+        """The result as the CLI shows it, translated there (messages.to_words_text)."""
+        values = make_params(path=self.path, expected=self.expected or Words(N_("(none)")), found=self.found)
         if self.status == "changed":
-            return f"{self.path}: changed: expected sha256 {self.expected}, found {self.found}"
+            return Words(N_("{path}: changed: expected sha256 {expected}, found {found}"), values)
         if self.status == "missing":
-            return f"{self.path}: missing: the record lists it with sha256 {self.expected or '(none)'}"
+            return Words(N_("{path}: missing: the record lists it with sha256 {expected}"), values)
         if self.status == "unrecorded":
-            return f"{self.path}: no checksum in the record (add it with 'kyvat add-scan' or by hand)"
-        return f"{self.path}: ok"
+            return Words(N_("{path}: no checksum in the record (add it with 'kyvat add-scan' or by hand)"), values)
+        return Words(N_("{path}: ok"), values)
 
 
 @dataclass

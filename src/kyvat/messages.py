@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .errors import Problem, Value, Words
+from .errors import N_, KyvatError, MediaError, Problem, RecordError, Value, Words
 from .layout import Layout
 
 DOMAIN = "kyvat"
@@ -44,11 +44,6 @@ LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 # breakage in the curator's language).
 SETTING = re.compile(r"^language:[ \t]*[\"']?([A-Za-z_-]+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 
-
-
-def N_(message: str) -> str:
-    """Mark `message` for the catalogue; it is translated where it is shown."""
-    return message
 
 
 def Nn_(singular: str, plural: str) -> tuple[str, str]:
@@ -156,17 +151,39 @@ def to_problem_text(problem: Problem) -> str:
 
 def _fill(problem: Problem, template: str) -> str:
     """A translated template filled with the problem's values, each value that is Words translated too."""
-    if not problem.params or not template:
+    return _fill_values(template, problem.params)
+
+
+def _fill_values(template: str, params: tuple[tuple[str, str], ...]) -> str:
+    if not params or not template:
         return template
-    values = {key: _translate_words(value) for key, value in problem.params}
-    return template.format(**values)
+    return template.format(**{key: _translate_words(value) for key, value in params})
+
+
+def to_error_text(error: KyvatError) -> str:
+    """An error the library raised, as the curator reads it: in English exactly `str(error)`; in
+    another language its template translated before its values are filled (a record's problem
+    framed as validation's are). A CatalogueError's field is left to the caller (the CLI names
+    the option that sets it)."""
+    if isinstance(error, RecordError):
+        return to_problem_text(error.problem)
+    text = _fill_values(_(error.template), error.params) if error.template else str(error)
+    if isinstance(error, MediaError):
+        return f"{error.path}: {text}"
+    return text
 
 
 def _translate_words(value: str) -> str:
     if not isinstance(value, Words):
         return value
-    template = _(value.template)
-    return template.format(**dict(value.values)) if value.values else template
+    # a value that is Words itself (a label in a line of `kyvat show`) is translated too
+    return _fill_values(_(value.template), value.values)
+
+
+def to_words_text(value: str) -> str:
+    """Words the library made (errors.Words: a label, a line of `kyvat show`, a fixity result) in
+    the curator's language; any other text is data and is shown as it is."""
+    return _translate_words(value)
 
 
 # What each field of a record is, in words, for a curator who does not read the keys: shown beside

@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import KyvatError
+from .errors import N_, KyvatError, Words, make_params
 
 MARKER = ".kyvat-output"  # in every output folder kyvat writes; its text says what the folder is
 MARKER_TEXT = "Written by kyvat (kyvat build / kyvat iiif); replaced whole at each build.\n"
@@ -31,16 +31,20 @@ def check_target(out: Path, keep_out_of: dict[str, Path], legacy: str = _LEGACY)
     write. `legacy` is where an older output of this kind keeps its collection.json."""
     for what, folder in keep_out_of.items():
         folder = folder.resolve()
+        # `what` is words (marked where the caller names it), translated with the message
+        params = make_params(out=out, what=Words(what), folder=folder)
         if out == folder or folder in out.parents:
-            raise KyvatError(f"the output folder {out} is inside {what} ({folder}); choose a folder outside it")
+            raise KyvatError(N_("the output folder {out} is inside {what} ({folder}); choose a folder outside it"),
+                             params=params)
         if out in folder.parents:
-            raise KyvatError(f"the output folder {out} holds {what} ({folder}), which a build would replace; "
-                             f"choose a folder of its own, such as {out / '_site'}")
+            raise KyvatError(N_("the output folder {out} holds {what} ({folder}), which a build would replace; "
+                                "choose a folder of its own, such as {suggested}"),
+                             params=(*params, ("suggested", str(out / "_site"))))
     if out.exists() and not out.is_dir():
-        raise KyvatError(f"the output folder {out} is a file; choose a folder")
+        raise KyvatError(N_("the output folder {out} is a file; choose a folder"), params=make_params(out=out))
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not (out / legacy).is_file():
-        raise KyvatError(f"the output folder {out} holds files kyvat did not write, and a build replaces "
-                         f"the whole folder; choose an empty or new folder")
+        raise KyvatError(N_("the output folder {out} holds files kyvat did not write, and a build replaces "
+                            "the whole folder; choose an empty or new folder"), params=make_params(out=out))
 
 
 def make_staging(out: Path) -> Path:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .derivatives import Derivatives, ImageService
-from .errors import KyvatError
+from .errors import N_, KyvatError, make_params
 from .model import ACQUISITION_METHODS, OBJECT_TYPES, PERSON_KINDS, Artifact, Collection, Person
 from .narratives import make_embeds
 from .urls import Urls
@@ -178,8 +178,8 @@ def make_pages(collection: Collection, images: Derivatives) -> list[PageSpec]:
     urls = Urls.of(collection.config)
     for page in collection.pages:
         if page.slug in urls.reserved():
-            raise KyvatError(f"{page.source.path}: the page name '{page.slug}' is used by the site itself; "
-                             f"rename the file")
+            raise KyvatError(N_("{path}: the page name '{slug}' is used by the site itself; rename the file"),
+                             params=make_params(path=page.source.path, slug=page.slug))
     facets = make_facets(collection)
     martyrs = sorted((p for p in collection.people if p.kind == "martyr"), key=lambda p: name_key(p.name))
     others = {kind: sorted((p for p in collection.people if p.kind == kind), key=lambda p: name_key(p.name))

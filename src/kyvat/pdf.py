@@ -119,13 +119,15 @@ def read_pdf_metadata(path: Path, max_pixels: int) -> dict:
     with _open(path) as document:
         first = document[0]
         width, height = first.get_size()
-        meta = {"format": f"PDF {document.get_version() / 10:.1f}" if document.get_version() else "PDF",
-                "pages": len(document),
-                "page size": f"{width / POINTS_PER_INCH * 25.4:.0f} × {height / POINTS_PER_INCH * 25.4:.0f} mm",
-                "pixels (page 1 as published)": "{} × {}".format(*make_pixel_size(first.get_size(),
+        # labels marked for the catalogue: the CLI translates them where it shows them
+        meta = {N_("format"): f"PDF {document.get_version() / 10:.1f}" if document.get_version() else "PDF",
+                N_("pages"): len(document),
+                N_("page size"): f"{width / POINTS_PER_INCH * 25.4:.0f} × {height / POINTS_PER_INCH * 25.4:.0f} mm",
+                N_("pixels (page 1 as published)"): "{} × {}".format(*make_pixel_size(first.get_size(),
                                                                                _scale_of(first, max_pixels)))}
         info = document.get_metadata_dict(skip_empty=True)
-        for label, key in (("software", "Producer"), ("made with", "Creator"), ("created", "CreationDate")):
+        for label, key in ((N_("software"), "Producer"), (N_("made with"), "Creator"),
+                           (N_("created"), "CreationDate")):
             if key in info:
                 meta[label] = _PDF_DATE.sub(r"\1-\2-\3 \4:\5:\6", info[key])
         return meta

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalogue import CatalogueError
-from .errors import Problem
+from .errors import N_, CatalogueError, Problem, Value, Words, make_params
 from .layout import PERSON_SUFFIX, RECORD_FILE, REDIRECTS_FILE, Layout, merged_person_rel, person_rel
 from .recordedit import extend_list, make_mapping, make_scalar, remove_item, write_edit, write_undo
 from .redirects import read_redirects
@@ -74,15 +73,18 @@ def write_person_renamed(root: Path, old: str, new: str) -> PersonChange:
     where = Layout.of(root)
     _require_person(where, old, "old id")
     if make_slug(new) != new:
-        raise CatalogueError(f"expected an id of small letters, digits and hyphens such as "
-                             f"'{make_slug(new) or 'nguyen-van-a'}', found '{new}'", "new id")
+        raise CatalogueError(N_("expected an id of small letters, digits and hyphens such as '{example}', "
+                                "found '{new}'"), "new id",
+                             params=make_params(example=make_slug(new) or "nguyen-van-a", new=Value(new)))
     if where.person(new).exists():
-        raise CatalogueError(f"expected an id no person has, found '{new}' ({person_rel(new)} exists); "
-                             f"to make two records of one person one, use 'kyvat merge person'", "new id")
+        raise CatalogueError(N_("expected an id no person has, found '{new}' ({file} exists); to make two "
+                                "records of one person one, use 'kyvat merge person'"), "new id",
+                             params=make_params(new=Value(new), file=person_rel(new)))
     moved = _read_moved(root)
     if moved.get(new, old) != old:
-        raise CatalogueError(f"expected an id never published for another person, found '{new}', the old "
-                             f"address of '{moved[new]}' ({REDIRECTS_FILE})", "new id")
+        raise CatalogueError(N_("expected an id never published for another person, found '{new}', the old "
+                                "address of '{other}' ({file})"), "new id",
+                             params=make_params(new=Value(new), other=moved[new], file=REDIRECTS_FILE))
     with _Edits(root) as edits:
         _relink_everywhere(edits, where, old, new, skip=())
         edits.move(where.person(old), where.person(new))
@@ -99,7 +101,8 @@ def write_person_merged(root: Path, keep: str, merged: str) -> PersonChange:
     _require_person(where, keep, "A")
     _require_person(where, merged, "B")
     if keep == merged:
-        raise CatalogueError(f"expected two different people, found '{keep}' twice", "B")
+        raise CatalogueError(N_("expected two different people, found '{keep}' twice"), "B",
+                             params=make_params(keep=Value(keep)))
     other = _read_plain(where.person(merged), person_rel(merged))
     conflicts: list[Conflict] = []
 
@@ -319,16 +322,22 @@ def _require_person(where: Layout, person_id: str, field: str) -> None:
     if not where.person(person_id).is_file():
         ids = sorted(p.stem for p in where.people.glob("*" + PERSON_SUFFIX)) if where.people.is_dir() else []
         close = difflib.get_close_matches(person_id, ids, n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else " (see 'kyvat list people')"
-        raise CatalogueError(f"expected the id of a person in people/, found '{person_id}'{hint}", field)
+        if close:
+            raise CatalogueError(N_("expected the id of a person in people/, found '{person_id}' (did you mean "
+                                    "'{close}'?)"), field,
+                                 params=make_params(person_id=Value(person_id), close=close[0]))
+        raise CatalogueError(N_("expected the id of a person in people/, found '{person_id}' (see 'kyvat list "
+                                "people')"), field, params=make_params(person_id=Value(person_id)))
 
 
 def _read_plain(path: Path, rel: str) -> dict:
     try:
         data = make_yaml(path.read_text(encoding="utf-8-sig"))
     except (YamlSyntaxError, UnicodeDecodeError, OSError) as exc:
-        raise CatalogueError(f"{rel} cannot be read ({exc}); fix it first (see 'kyvat validate'), "
-                             "nothing was changed") from None
+        # a YAML slip in the curator's words (its message, as validate gives it), else the system's
+        reason = Words(exc.said, exc.params) if isinstance(exc, YamlSyntaxError) else str(exc)
+        raise CatalogueError(N_("{file} cannot be read ({reason}); fix it first (see 'kyvat validate'), "
+                                "nothing was changed"), params=make_params(file=rel, reason=reason)) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -336,5 +345,7 @@ def _read_moved(root: Path) -> dict[str, str]:
     problems: list[Problem] = []
     moved = {r.old: r.new for r in read_redirects(root, problems)}
     if any(p.is_error for p in problems):
-        raise CatalogueError(f"{problems[0]}; fix {REDIRECTS_FILE} first, nothing was changed")
+        # the problem stays as written (English): 'kyvat validate' explains it in the curator's language
+        raise CatalogueError(N_("{problem}; fix {file} first, nothing was changed"),
+                             params=make_params(problem=str(problems[0]), file=REDIRECTS_FILE))
     return moved

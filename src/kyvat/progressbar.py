@@ -13,10 +13,18 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from .messages import N_, _
+
 # tqdm's usual look, the current file last: "derivatives:  40%|████      | 18/45 [00:08<00:12, objects/…/001.jpg]"
 BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]"
 # A longer path keeps its end (the object and the file), so the line still fits a narrow terminal.
 CURRENT_WIDTH = 48
+# What each task (a build stage's name, ingest's steps) is called on its bar, in the curator's
+# language; a task not named here shows its own name. Ingest's "copy" is "copying" here: the bare
+# word is the acquisition method's msgid, translated otherwise.
+TASK_WORDS = {"derivatives": N_("derivatives"), "iiif": N_("iiif"), "site": N_("site"),
+              "sitesearch": N_("sitesearch"), "research": N_("research"), "redirects": N_("redirects"),
+              "check": N_("checking"), "copy": N_("copying")}
 
 
 class Bars:
@@ -38,7 +46,7 @@ class Bars:
             self.bars.pop(task).close()
             bar = None
         if bar is None:
-            bar = self.bars[task] = tqdm(total=total, desc=task, file=self.stream, leave=False,
+            bar = self.bars[task] = tqdm(total=total, desc=_(TASK_WORDS.get(task, task)), file=self.stream, leave=False,
                                          dynamic_ncols=True, bar_format=BAR_FORMAT, mininterval=self.mininterval)
         if bar.total != total:  # the stage has counted its items: show the real size at once
             bar.total = total

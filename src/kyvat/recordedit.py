@@ -23,7 +23,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from .errors import RecordError
+from .errors import N_, RecordError, Value, Words, make_params
 from .yamlfile import LineDict, YamlSyntaxError, make_yaml
 
 # The build reads records as YAML 1.1 (PyYAML), ruamel.yaml as 1.2; a new plain scalar such as
@@ -153,7 +153,7 @@ def write_edit(path: Path, rel: str, change: Callable[[MutableMapping], None], *
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise RecordError(rel, "", "UTF-8 text", "other bytes; nothing was changed") from None
+        raise RecordError(rel, "", N_("UTF-8 text"), N_("other bytes; nothing was changed")) from None
     # a record saved on Windows keeps its CRLF line ends and byte-order mark: the YAML is read
     # without them and written back with them
     newline = "\r\n" if "\r\n" in decoded else "\n"
@@ -173,9 +173,11 @@ def _read_view(text: str, rel: str) -> LineDict:
     try:
         data = make_yaml(text)
     except YamlSyntaxError as exc:
-        raise RecordError(rel, "", "valid YAML", exc.message, exc.line) from None
+        # what is wrong is a template of its own (Words), translated where it is shown
+        raise RecordError(rel, "", N_("valid YAML"), "{message}", exc.line,
+                          params=make_params(message=Words(exc.said, exc.params))) from None
     if not isinstance(data, LineDict):
-        raise RecordError(rel, "", "a mapping of keys to values", type(data).__name__)
+        raise RecordError(rel, "", N_("a mapping of keys to values"), Value(type(data).__name__))
     return data
 
 
@@ -187,9 +189,9 @@ def _load_round_trip(text: str, rel: str) -> tuple[Any, YAML]:
         document = yaml.load(text)
     except MarkedYAMLError as exc:  # e.g. a duplicate key, which the build reports as an error too
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise RecordError(rel, "", "a record kyvat can edit", exc.problem or str(exc), line) from None
+        raise RecordError(rel, "", N_("a record kyvat can edit"), Value(exc.problem or str(exc)), line) from None
     except YAMLError as exc:
-        raise RecordError(rel, "", "a record kyvat can edit", str(exc)) from None
+        raise RecordError(rel, "", N_("a record kyvat can edit"), Value(str(exc))) from None
     return document, yaml
 
 
@@ -253,8 +255,9 @@ def _target(path: Path, root: Path, rel: str) -> Path:
     would cut it), which must be inside the collection: an edit never reaches outside it."""
     target = path.resolve()
     if not target.is_relative_to(root.resolve()):
-        raise RecordError(rel, "", "a record inside the collection",
-                          f"a symbolic link to {target}, outside it; nothing was changed")
+        raise RecordError(rel, "", N_("a record inside the collection"),
+                          N_("a symbolic link to {target}, outside it; nothing was changed"),
+                          params=make_params(target=target))
     return target
 
 
@@ -278,16 +281,19 @@ def _replace(path: Path, rel: str, document: Any, yaml: YAML, bom: str, newline:
             after = None
         stray = make_stray_line(text, written, regions) if after == expected else None
         if after != expected or stray:
-            where = f" (line {stray} would change too)" if stray else ""
-            raise RecordError(rel, "", "a record kyvat can change without changing what else it says",
-                              f"a layout it cannot edit safely{where}; nothing was changed, edit it by hand")
+            found = (N_("a layout it cannot edit safely (line {line} would change too); nothing was changed, "
+                        "edit it by hand") if stray else
+                     N_("a layout it cannot edit safely; nothing was changed, edit it by hand"))
+            raise RecordError(rel, "", N_("a record kyvat can change without changing what else it says"), found,
+                              params=make_params(line=stray) if stray else ())
         if path.read_bytes() != raw:  # saved from another program since kyvat read it: that save wins
-            raise RecordError(rel, "", "a record no other program changes during the edit",
-                              "a file that changed meanwhile; nothing was written, run the command again")
+            raise RecordError(rel, "", N_("a record no other program changes during the edit"),
+                              N_("a file that changed meanwhile; nothing was written, run the command again"))
         os.chmod(tmp, os.stat(path).st_mode & 0o7777)  # mkstemp makes it private; keep the curator's
         os.replace(tmp, path)
     except OSError as exc:
-        raise RecordError(rel, "", "a file kyvat can save", f"{exc.strerror or exc}; the file is unchanged") from None
+        raise RecordError(rel, "", N_("a file kyvat can save"), N_("{error}; the file is unchanged"),
+                          params=make_params(error=exc.strerror or exc)) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -28,7 +28,7 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from whoosh.query import And, AndNot, Every, Not, NumericRange, Or, Phrase, Term
 
 from . import layout, whooshinternals
-from .errors import KyvatError
+from .errors import N_, KyvatError, make_params
 from .i18n import read_words
 from .stages import BuildContext, Stage, StageReport
 from .searchdocs import SearchDoc, count_exact, make_exact_pattern, make_search_documents, make_snippet
@@ -263,7 +263,7 @@ def _open(index_dir: Path) -> _Open:
     where = Path(index_dir).resolve()
     tocs = _tocs(where)
     if not tocs:
-        raise SearchError(f"no search index in {where}")
+        raise SearchError(N_("no search index in {folder}"), params=make_params(folder=where))
     version = (tocs[-1].name, tocs[-1].stat().st_mtime_ns)
     held = _OPEN.pop(where, None)
     if held is not None and held.version != version:
@@ -366,7 +366,9 @@ def _scores(terms: list[tuple[str, str]], held: _Open) -> numpy.ndarray:
 def _filter_query(filters: dict) -> And | None:
     unknown = sorted(set(filters) - set(FILTERS))
     if unknown:
-        raise SearchError(f"unknown search filter {unknown[0]!r}; use one of {', '.join(FILTERS)}")
+        # repr: the filter is the curator's own text, shown as Python quotes it (escapes and all)
+        raise SearchError(N_("unknown search filter {name}; use one of {filters}"),
+                          params=make_params(name=repr(unknown[0]), filters=", ".join(FILTERS)))
     parts = []
     for name in ("type", "person", "kind", "method", "decade"):
         if filters.get(name) not in (None, ""):

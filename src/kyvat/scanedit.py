@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalogue import CatalogueError
-from .errors import MediaError, RecordError
+from .errors import N_, CatalogueError, MediaError, RecordError, Value, Words, make_params
 from .layout import Layout, record_rel, removed_scan_rel, scan_rel, transcript_name
 from .media import REMOVED_SCANS, read_sha256
 from .recordedit import extend_list, make_mapping, move_item, remove_item, write_edit
@@ -39,7 +38,7 @@ def write_scan_removed(root: Path, object_id: str, n: int, reason: str, today: d
     transcripts move into scans/.removed/ (under a free name: an earlier removal may have taken
     its own), and the record lists it in `removed_scans` with `reason` and `today`."""
     if not reason.strip():
-        raise CatalogueError("expected why the scan is taken off (it is kept in the record), found nothing",
+        raise CatalogueError(N_("expected why the scan is taken off (it is kept in the record), found nothing"),
                              "reason")
     where = Layout.of(root)
     record, rel = where.record(object_id), record_rel(object_id)
@@ -48,8 +47,8 @@ def write_scan_removed(root: Path, object_id: str, n: int, reason: str, today: d
     name, sha = listed[index]
     master = where.scan(object_id, name)
     if not master.is_file():
-        raise MediaError(scan_rel(object_id, name), "no such file; the record lists a master that is not there "
-                                                    "(see 'kyvat verify'), so there is nothing to keep")
+        raise MediaError(scan_rel(object_id, name), N_("no such file; the record lists a master that is not "
+                                                       "there (see 'kyvat verify'), so there is nothing to keep"))
     sha = (sha() if callable(sha) else sha) or read_sha256(master)
     pages = _transcript_pages(where, object_id, name)
     removed = where.removed_scans(object_id)
@@ -91,11 +90,17 @@ def _read_scans(record: Path, rel: str, object_id: str, where: Layout) -> list[t
     """The record's scans in order, as (file, sha256 or a way to compute it): its `scans` list, or
     when it has none, every file in scans/ (what the record means then)."""
     if not record.is_file():
-        raise RecordError(rel, "id", "the id of an object in objects/", f"'{object_id}', which has no record.yaml")
+        raise RecordError(rel, "id", N_("the id of an object in objects/"),
+                          N_("'{object_id}', which has no record.yaml"), params=make_params(object_id=object_id))
     try:
         data = make_yaml(record.read_text(encoding="utf-8-sig"))
-    except (YamlSyntaxError, UnicodeDecodeError) as exc:
-        raise RecordError(rel, "", "a record kyvat can read (see 'kyvat validate')", str(exc)) from None
+    except YamlSyntaxError as exc:
+        # what is wrong is a template of its own (Words), framed as validate frames it
+        raise RecordError(rel, "", N_("a record kyvat can read (see 'kyvat validate')"),
+                          N_("a syntax error: {message}"), exc.line,
+                          params=make_params(message=Words(exc.said, exc.params))) from None
+    except UnicodeDecodeError as exc:
+        raise RecordError(rel, "", N_("a record kyvat can read (see 'kyvat validate')"), Value(str(exc))) from None
     entries = data.get("scans") if isinstance(data, dict) else None
     if entries is None:
         folder = where.scans(object_id)
@@ -103,21 +108,24 @@ def _read_scans(record: Path, rel: str, object_id: str, where: Layout) -> list[t
         # hashed when first needed, once (an edit's change is applied twice)
         return [(name, functools.cache(functools.partial(read_sha256, folder / name))) for name in names]
     if not isinstance(entries, list):
-        raise RecordError(rel, "scans", "a list of scans", type(entries).__name__)
+        raise RecordError(rel, "scans", N_("a list of scans"), Value(type(entries).__name__))
     listed = []
     for i, entry in enumerate(entries):
         file = entry if isinstance(entry, str) else entry.get("file") if isinstance(entry, dict) else None
         if not isinstance(file, str) or not file.strip():
-            raise RecordError(rel, f"scans[{i}]", "a file name, or a map with `file`", repr(entry))
+            raise RecordError(rel, f"scans[{i}]", N_("a file name, or a map with `file`"), Value(repr(entry)))
         listed.append((file.strip(), str(entry.get("sha256") or "").lower() if isinstance(entry, dict) else ""))
     return listed
 
 
 def _index(n: int, listed: list, object_id: str, field: str) -> int:
     if not 1 <= n <= len(listed):
-        where = f"1 to {len(listed)}" if listed else "none: the object has no scans"
-        raise CatalogueError(f"expected the position of one of {object_id}'s scans ({where}; see "
-                             f"'kyvat show {object_id}'), found {n}", field)
+        # one whole sentence each, so that a translation may order its parts freely
+        detail = (N_("expected the position of one of {object_id}'s scans (1 to {count}; see "
+                     "'kyvat show {object_id}'), found {n}") if listed else
+                  N_("expected the position of one of {object_id}'s scans (none: the object has no scans; see "
+                     "'kyvat show {object_id}'), found {n}"))
+        raise CatalogueError(detail, field, params=make_params(object_id=object_id, count=len(listed), n=n))
     return n - 1
 
 
@@ -128,7 +136,7 @@ def _listing(data: Any, listed: list[tuple[str, Any]], rel: str) -> Any:
         data["scans"] = [make_mapping({"file": name, "sha256": sha() if callable(sha) else sha})
                          for name, sha in listed]
     elif not isinstance(data["scans"], list):
-        raise RecordError(rel, "scans", "a list of scans", type(data["scans"]).__name__)
+        raise RecordError(rel, "scans", N_("a list of scans"), Value(type(data["scans"]).__name__))
     return data
 
 
@@ -140,7 +148,7 @@ def _take_off(data: Any, index: int, listed: list, entry: dict, rel: str) -> Non
     elif isinstance(current, list):
         extend_list(current, [make_mapping(entry)])
     else:
-        raise RecordError(rel, REMOVED_SCANS, "a list of removed scans", type(current).__name__)
+        raise RecordError(rel, REMOVED_SCANS, N_("a list of removed scans"), Value(type(current).__name__))
 
 
 def _transcript_pages(where: Layout, object_id: str, name: str) -> list[int]:
@@ -173,10 +181,10 @@ def move_new(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except FileExistsError:
-        raise MediaError(str(target), "already exists; kyvat never replaces a file") from None
+        raise MediaError(str(target), N_("already exists; kyvat never replaces a file")) from None
     except OSError:
         if target.exists():
-            raise MediaError(str(target), "already exists; kyvat never replaces a file") from None
+            raise MediaError(str(target), N_("already exists; kyvat never replaces a file")) from None
         os.rename(source, target)
         return
     source.unlink()

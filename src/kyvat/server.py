@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from .build import BuildReport, build
-from .errors import KyvatError, PortInUse
+from .errors import N_, KyvatError, PortInUse, make_params
 from .progress import Progress, no_progress
 from .site import read_watch_state
 from .urls import INDEX_FILE, Urls
@@ -89,7 +89,8 @@ class LocalServer:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise PortInUse(port) from None
-            raise KyvatError(f"cannot serve on port {port}: {exc.strerror}") from None
+            raise KyvatError(N_("cannot serve on port {port}: {reason}"),
+                             params=make_params(port=port, reason=exc.strerror)) from None
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -115,7 +116,8 @@ def serve(collection: Path, out: Path, port: int, interval: float, *, today: dt.
         state = read_watch_state(collection)  # taken before building, so an edit made meanwhile is seen
         rebuild()
         if not (out / Urls.file(Urls.home())).is_file():
-            raise KyvatError(f"nothing to serve: the first build of {collection} failed")
+            raise KyvatError(N_("nothing to serve: the first build of {collection} failed"),
+                             params=make_params(collection=collection))
         on_serving(server.url)
         while True:
             time.sleep(interval)

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from . import derivatives, pages
 from .derivatives import Derivatives, ImageService
-from .errors import KyvatError
+from .errors import N_, KyvatError, make_params
 from .i18n import Words, read_words, to_date_text, to_dimensions_text, to_place_text
 from .layout import BUILTIN_TEMPLATES, SCAFFOLDS, Layout
 from .model import Collection
@@ -160,9 +160,11 @@ def _render(env: Environment, spec: pages.PageSpec, context: dict[str, Any]) -> 
     try:
         return env.select_template(list(spec.templates)).render(context)
     except TemplateSyntaxError as exc:
-        raise KyvatError(f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+        raise KyvatError(N_("template {template}:{line}: {reason}"), params=make_params(
+            template=exc.filename or exc.name, line=exc.lineno, reason=exc.message)) from None
     except TemplateError as exc:
-        raise KyvatError(f"rendering {spec.path} with {spec.templates[-1]}: {exc}") from None
+        raise KyvatError(N_("rendering {page} with {template}: {reason}"),
+                         params=make_params(page=spec.path, template=spec.templates[-1], reason=exc)) from None
 
 
 def read_watch_state(collection_root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -211,7 +213,8 @@ def _inside(site_dir: Path, relative: str) -> Path:
     """`site_dir/relative`, refusing any path that would leave the site folder."""
     target = (site_dir / relative).resolve()
     if site_dir.resolve() not in target.parents:
-        raise KyvatError(f"refusing to write {relative!r}: it is outside the site folder")
+        raise KyvatError(N_("refusing to write {path}: it is outside the site folder"),
+                         params=make_params(path=repr(relative)))  # repr: a curator's path, quoted as Python does
     return target
 
 

@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import KyvatError
+from .errors import N_, KyvatError, make_params
 from .i18n import read_words
 from .model import Collection
 from .searchdocs import SearchDoc, make_search_documents
@@ -110,7 +110,8 @@ def _read_fragment_urls(out: Path) -> dict[str, str]:
     for path in (out / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         if not data.startswith(_FRAGMENT_SIGNATURE):
-            raise KyvatError(f"Pagefind wrote a fragment kyvat cannot read: {path.name}")
+            raise KyvatError(N_("Pagefind wrote a fragment kyvat cannot read: {name}"),
+                             params=make_params(name=path.name))
         urls[path.name.removesuffix(".pf_fragment")] = json.loads(data[len(_FRAGMENT_SIGNATURE):])["url"]
     return urls
 
@@ -132,15 +133,17 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
         done = subprocess.run([sys.executable, "-m", "pagefind", "--site", scratch, "--output-path", str(out),
                                "--force-language", INDEX_LANGUAGE], capture_output=True, text=True)
     if done.returncode != 0:
-        raise KyvatError(f"Pagefind could not index the site: {(done.stderr or done.stdout).strip()[-500:]}")
+        raise KyvatError(N_("Pagefind could not index the site: {reason}"),
+                         params=make_params(reason=(done.stderr or done.stdout).strip()[-500:]))
     by_url = {Urls.served(record_path(doc.url)): (doc, pages) for doc, pages in records}
     (site_dir / Urls.search_texts()).mkdir()
     for result_id, url in _read_fragment_urls(out).items():
         if url not in by_url:
-            raise KyvatError(f"Pagefind indexed a page kyvat did not write: {url}")
+            raise KyvatError(N_("Pagefind indexed a page kyvat did not write: {url}"), params=make_params(url=url))
         (site_dir / Urls.search_text(result_id)).write_text(make_text_json(*by_url.pop(url)), encoding="utf-8")
     if by_url:
-        raise KyvatError(f"Pagefind left out {len(by_url)} records, e.g. {next(iter(by_url))}")
+        raise KyvatError(N_("Pagefind left out {count} records, e.g. {url}"),
+                         params=make_params(count=len(by_url), url=next(iter(by_url))))
     shutil.rmtree(out / "fragment")  # search.js reads the texts instead: the same terms, not shipped twice
     analysis = json.dumps(make_analysis(), ensure_ascii=False, sort_keys=True) + "\n"
     (site_dir / Urls.search_analysis()).write_text(analysis, encoding="utf-8")

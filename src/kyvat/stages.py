@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import KyvatError, Problem
+from .errors import N_, KyvatError, Problem, make_params
 from .i18n import Words, read_words
 from .model import Collection
 from .progress import Progress, no_progress
@@ -156,14 +156,16 @@ class BuildContext:
     def path(self, site_path: str) -> Path:
         """The file or folder in `staging` for a site path (`iiif/collection.json`, `iiif/`);
         refuses a path outside the mounted part of the site, or leaving it with '..'."""
+        quoted = make_params(path=repr(site_path))  # repr: any path, quoted as Python does
         if self.staging is None:
-            raise KyvatError(f"refusing to write {site_path!r}: no stage of this build declares an output")
+            raise KyvatError(N_("refusing to write {path}: no stage of this build declares an output"), params=quoted)
         clean = posixpath.normpath(site_path.strip("/")) if site_path.strip("/") else ""
         if clean.startswith("..") or posixpath.isabs(clean):
-            raise KyvatError(f"refusing to write {site_path!r}: it leaves the site folder")
+            raise KyvatError(N_("refusing to write {path}: it leaves the site folder"), params=quoted)
         mount = self.mount.strip("/")
         if mount and not (clean == mount or clean.startswith(mount + "/")):
-            raise KyvatError(f"refusing to write {site_path!r}: this build writes only {self.mount}")
+            raise KyvatError(N_("refusing to write {path}: this build writes only {mount}"),
+                             params=(*quoted, ("mount", self.mount)))
         inner = clean[len(mount):].lstrip("/") if mount else clean
         return self.staging / inner if inner else self.staging
 
@@ -176,6 +178,7 @@ def run_stage(stage: Stage, context: BuildContext) -> StageReport:
     if done < total:
         context.progress(stage.name, total, total)
     if report.name != stage.name:
-        raise KyvatError(f"the {stage.name} stage returned the report of {report.name!r}")
+        raise KyvatError(N_("the {stage} stage returned the report of {other}"),
+                         params=make_params(stage=stage.name, other=repr(report.name)))
     report.seconds = time.monotonic() - started
     return report

@@ -12,7 +12,7 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from .errors import KyvatError
+from .errors import N_, KyvatError, Value, Words, make_params
 from .model import LANGUAGES
 
 ROOT_LANGUAGE = LANGUAGES[0]  # its pages are at the site root; every other language's under "{lang}/"
@@ -26,7 +26,7 @@ PAGEFIND_SCRIPT = "pagefind.js"  # Pagefind's name for its browser script, in it
 SEARCH_TEXTS = "kyvat-text/"  # beside Pagefind's files: each record's original text, named after its result
 SEARCH_ANALYSIS = "kyvat-analysis.json"  # beside Pagefind's files: how the browser folds a query
 IMAGE_INFO = "info.json"  # the Image API's name for a service's description, below the service
-BASE_URL_EXPECTED = "an http(s) address such as https://example.vn/nha-truyen-thong/"
+BASE_URL_EXPECTED = N_("an http(s) address such as https://example.vn/nha-truyen-thong/")
 
 
 class BaseUrlInvalid(KyvatError):
@@ -34,7 +34,8 @@ class BaseUrlInvalid(KyvatError):
 
     def __init__(self, found: str):
         self.field, self.expected, self.found = "base_url", BASE_URL_EXPECTED, found
-        super().__init__(f"base_url: expected {BASE_URL_EXPECTED}, found {found}")
+        super().__init__(N_("base_url: expected {expected}, found {found}"),
+                         params=make_params(expected=Words(BASE_URL_EXPECTED), found=Value(found)))
 
 
 def make_base_url(text: str) -> str:

@@ -19,7 +19,7 @@ from whoosh.codec import whoosh3
 from whoosh.matching import wrappers
 from whoosh.util import numeric
 
-from .errors import KyvatError
+from .errors import N_, KyvatError, make_params
 
 # The private names read below, with their modules; `check_internals` also checks what they give.
 INTERNALS = ((whoosh3, "LENGTHS_COLUMN"), (whoosh3, "_lenfield"), (whoosh3, "W3LeafMatcher._read_data"),
@@ -75,15 +75,17 @@ def check_internals(index_dir: Path, scored: tuple[str, ...]) -> None:
         try:
             reduce(getattr, name.split("."), module)
         except AttributeError:
-            raise WhooshChanged(f"whoosh-reloaded has no {module.__name__}.{name} any more, which kyvat's "
-                                "search reads (whooshinternals.py); install the version pyproject.toml names") from None
+            raise WhooshChanged(N_("whoosh-reloaded has no {name} any more, which kyvat's search reads "
+                                   "(whooshinternals.py); install the version pyproject.toml names"),
+                                params=make_params(name=f"{module.__name__}.{name}")) from None
     with index.open_dir(index_dir).reader() as reader:
         for leaf, _ in reader.leaf_readers():
             try:
                 _check_leaf(leaf, scored)
             except (AttributeError, TypeError, IndexError, ValueError, OSError) as error:
-                raise WhooshChanged(f"whoosh-reloaded changed a private part kyvat's search reads "
-                                    f"(whooshinternals.py): {type(error).__name__}: {error}") from error
+                raise WhooshChanged(N_("whoosh-reloaded changed a private part kyvat's search reads "
+                                       "(whooshinternals.py): {error}"),
+                                    params=make_params(error=f"{type(error).__name__}: {error}")) from error
 
 
 def _check_leaf(leaf, scored: tuple[str, ...]) -> None:
@@ -91,8 +93,9 @@ def _check_leaf(leaf, scored: tuple[str, ...]) -> None:
     for fieldname in scored:
         slow = [float(leaf.doc_field_length(d, fieldname, 0)) for d in range(leaf.doc_count_all())]
         if leaf_lengths(leaf, fieldname).tolist() != slow:
-            raise WhooshChanged(f"whoosh-reloaded changed its field lengths (whoosh.codec.whoosh3._lenfield, "
-                                f"LENGTHS_COLUMN, whoosh.util.numeric.byte_to_length): field {fieldname!r}")
+            raise WhooshChanged(N_("whoosh-reloaded changed its field lengths (whoosh.codec.whoosh3._lenfield, "
+                                   "LENGTHS_COLUMN, whoosh.util.numeric.byte_to_length): field {field}"),
+                                params=make_params(field=repr(fieldname)))
     for fieldname in leaf.indexed_field_names():
         for text in leaf.lexicon(fieldname):
             fast = [(int(i), float(w)) for ids, weights in leaf_postings(leaf, fieldname, text)
@@ -102,5 +105,6 @@ def _check_leaf(leaf, scored: tuple[str, ...]) -> None:
                 slow.append((matcher.id(), matcher.weight()))
                 matcher.next()
             if fast != slow:
-                raise WhooshChanged("whoosh-reloaded changed its posting blocks (whoosh.codec.whoosh3.W3LeafMatcher"
-                                    f"._read_data, ._data, ._byteids, ._next_block): {fieldname}:{text!r}")
+                raise WhooshChanged(N_("whoosh-reloaded changed its posting blocks (whoosh.codec.whoosh3."
+                                       "W3LeafMatcher._read_data, ._data, ._byteids, ._next_block): {term}"),
+                                    params=make_params(term=f"{fieldname}:{text!r}"))

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import click
 
-from .. import catalogue
 from ..clitext import Group, choose_language, follow_collection_language
-from ..errors import CollectionInvalid, KyvatError, Problem
-from ..messages import LANGUAGES, _, to_problem_text
+from ..errors import CatalogueError, CollectionInvalid, KyvatError, Problem
+from ..messages import LANGUAGES, _, to_error_text, to_problem_text
 from ..validate import load_collection
 
 EXIT_PROBLEMS = 1
@@ -48,11 +47,13 @@ def _fail(exc: Exception) -> None:
         errors = sum(1 for p in exc.details if p.is_error)
         click.secho(_("{errors} error(s), {warnings} warning(s): nothing was written.").format(
             errors=errors, warnings=len(exc.details) - errors), fg="red", err=True)
-    elif isinstance(exc, catalogue.CatalogueError) and exc.field in FIELD_OPTIONS:
-        click.secho(_("error: {option}: {detail}").format(option=FIELD_OPTIONS[exc.field], detail=_(exc.detail)),
-                    fg="red", err=True)
+    elif isinstance(exc, CatalogueError) and exc.field:
+        click.secho(_("error: {option}: {detail}").format(
+            option=FIELD_OPTIONS.get(exc.field, exc.field), detail=to_error_text(exc)), fg="red", err=True)
+    elif isinstance(exc, KyvatError):
+        click.secho(_("error: {message}").format(message=to_error_text(exc)), fg="red", err=True)
     else:
-        click.secho(_("error: {message}").format(message=_(str(exc))), fg="red", err=True)
+        click.secho(_("error: {message}").format(message=str(exc)), fg="red", err=True)
     sys.exit(EXIT_PROBLEMS)
 
 

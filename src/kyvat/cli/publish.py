@@ -10,13 +10,19 @@ from pathlib import Path
 import click
 
 from ..errors import CollectionInvalid, KyvatError, PortInUse
-from ..messages import _, ngettext
+from ..messages import N_, _, ngettext
 from ..searchdocs import KINDS
 from ..urls import Urls
 from .base import (
     EXIT_PROBLEMS, _echo_problems, _fail, _given_day, _today,
     collection_option, main,
 )
+
+# `kyvat search`'s words for a hit's kind and each facet's line (the values stay as the options take them)
+KIND_WORDS = {"object": N_("object"), "transcript": N_("transcript"), "person": N_("person"),
+              "exhibition": N_("exhibition"), "page": N_("page")}
+FACET_LINES = {"kind": N_("kind: {counts}"), "type": N_("type: {counts}"), "person": N_("person: {counts}"),
+               "place": N_("place: {counts}"), "decade": N_("decade: {counts}"), "method": N_("method: {counts}")}
 
 
 @main.command("build")
@@ -120,10 +126,12 @@ def search_command(collection: Path, query: str, object_type: str | None, person
     for hit in results.hits:
         snippet = re.sub(r"<mark>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True), hit.snippet)
         snippet = " ".join(html.unescape(snippet).split())
-        click.echo(f"\n{click.style(hit.title['vi'], bold=True)}  [{hit.kind}] {hit.url}\n  {snippet}")
+        kind = _(KIND_WORDS.get(hit.kind, hit.kind))
+        click.echo(f"\n{click.style(hit.title['vi'], bold=True)}  [{kind}] {hit.url}\n  {snippet}")
     for name, counts in results.facets.items():
         if counts:
-            click.echo(f"\n{name}: " + ", ".join(f"{k} ({n})" for k, n in counts.items()))
+            line = _(FACET_LINES.get(name, name + ": {counts}"))
+            click.echo("\n" + line.format(counts=", ".join(f"{k} ({n})" for k, n in counts.items())))
 
 
 # -- site commands --

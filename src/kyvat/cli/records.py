@@ -12,7 +12,7 @@ import click
 from .. import catalogue, media
 from ..errors import KyvatError
 from ..i18n import read_words
-from ..messages import _
+from ..messages import _, to_words_text
 from ..validate import check_collection
 from .base import (
     EXIT_PROBLEMS, _echo_problems, _fail, _load, _today,
@@ -127,4 +127,4 @@ def show(collection: Path, record_id: str) -> None:
     except KyvatError as exc:
         _fail(exc)
     for line in media.read_scan_lines(loaded, record_id):
-        click.echo(line)
+        click.echo(to_words_text(line))

@@ -10,7 +10,7 @@ import click
 
 from .. import ingest, layout, media, scanedit
 from ..errors import KyvatError
-from ..messages import _
+from ..messages import _, to_words_text
 from .base import (
     EXIT_PROBLEMS, _fail, _load, _today,
     collection_option, main,
@@ -78,9 +78,9 @@ def verify(collection: Path, quiet: bool) -> None:
     report = media.read_fixity(collection)
     for result in report.results:
         if result.status in ("changed", "missing"):
-            click.secho(str(result), fg="red", err=True)
+            click.secho(to_words_text(result.words), fg="red", err=True)
         elif not quiet:
-            click.secho(str(result), fg="yellow" if result.status == "unrecorded" else None)
+            click.secho(to_words_text(result.words), fg="yellow" if result.status == "unrecorded" else None)
     ok = sum(1 for r in report.results if r.status == "ok")
     click.secho(_("{masters} master(s): {ok} ok, {failed} changed or missing").format(
         masters=len(report.results), ok=ok, failed=len(report.failures)),
