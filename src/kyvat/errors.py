@@ -97,7 +97,7 @@ class CollectionInvalid(KyvatError):
     def __init__(self, details: list[Problem]):
         self.details = list(details)
         errors = sum(1 for p in self.details if p.is_error)
-        super().__init__(f"the collection has {errors} error(s)")
+        super().__init__(N_("the collection has {errors} error(s)"), params=make_params(errors=errors))
 
 
 class RecordError(KyvatError):

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import CollectionInvalid, KyvatError, PortInUse
-from ..messages import N_, _, ngettext
+from ..messages import N_, _, ngettext, to_error_text
 from ..searchdocs import KINDS
 from ..urls import Urls
 from .base import (
@@ -162,7 +162,8 @@ def serve(collection: Path, out: Path, port: int, interval: float) -> None:
         progress.close()  # the failed stage's bar, so the message starts on a clean line
         if isinstance(exc, CollectionInvalid):
             _echo_problems(exc.details)
-        click.secho(_("build failed: {message}; still serving the previous site").format(message=_(str(exc))),
+        message = to_error_text(exc) if isinstance(exc, KyvatError) else str(exc)
+        click.secho(_("build failed: {message}; still serving the previous site").format(message=message),
                     fg="red", err=True)
 
     try:
