@@ -28,6 +28,10 @@ HOMES = {
     "pillow_heif": {"media"},  # registered where Pillow opens the masters
     "pypdfium2": {"pdf"},
     "tqdm": {"progressbar"},  # only the CLI draws; the library reports through progress.py's callback
+    "bagit": {"archive"},  # kyvat export-bag: the archive's hand-off
+    "fpdf": {"paperwork"},  # kyvat receipt and kyvat labels
+    "segno": {"paperwork"},  # the labels' QR codes
+    "openpyxl": {"spreadsheet"},  # reads and writes the rows; importer.py makes records of them
 }
 
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages kyvat's tests need, only when they are missing: make and npm (to run
 # `make test` and fetch the browser tests' scripts), chromium (headless browser tests), ffmpeg
-# (recordings: duration, metadata stripped), fonts with Vietnamese glyphs for screenshots, and
-# faketime (CI runs the tests a year ahead). The one place kyvat calls apt.
+# (recordings: duration, metadata stripped), fonts with Vietnamese glyphs (screenshots, and the
+# receipts and labels kyvat prints), faketime (CI runs the tests a year ahead), and poppler-utils and
+# zbar-tools (the paperwork tests read the PDFs back and decode the labels' QR codes).
+# The one place kyvat calls apt.
 set -euo pipefail
 need=()
 command -v make >/dev/null || need+=(make)
@@ -11,6 +13,8 @@ command -v npm >/dev/null || need+=(nodejs npm)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 command -v faketime >/dev/null || need+=(faketime)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v zbarimg >/dev/null || need+=(zbar-tools)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "Installing Debian packages: ${need[*]}"
 sudo=""
