@@ -190,3 +190,77 @@ def test_an_export_imported_into_an_empty_collection_exports_the_same(sample_cop
     first = by_name(tmp_path / "people.xlsx")
     del first[read_sheet(tmp_path / "people.xlsx").rows[6][1][1]]
     assert by_name(tmp_path / "again.xlsx") == first
+
+
+def keepsake_list(path: Path) -> Path:
+    """A ward's list of gathered keepsakes: two merged title rows, a blank row, headings in capitals
+    and in other spellings, a day received merged down two rows, dates as a day cell, an Excel serial,
+    `khoảng`, `5/1972`; a giver spelt without capitals, a giver not in the collection, 31 February and
+    a row that repeats the first."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Hiện vật"
+    ws.append(["UBND PHƯỜNG AN BIÊN"])
+    ws.merge_cells("A1:D1")
+    ws.append(["DANH SÁCH HIỆN VẬT, KỶ VẬT TIẾP NHẬN NĂM 2026"])
+    ws.merge_cells("A2:L2")
+    ws.append([])
+    ws.append(["STT", "TÊN HIỆN VẬT", "Loại hiện vật", "SL", "Chất liệu", "Thời gian", "Gia đình", "Hình thức",
+               "Ngày tiếp nhận", "Hạn trả", "Tình trạng", "Ghi chú"])
+    ws.append([1, "Thư gửi em gái", "Thư", 1, "giấy, mực tím", "khoảng 1970", "Nguyễn Thị Hoà", "Hiến tặng",
+               dt.datetime(2026, 8, 1), None, "tốt", "gia đình xin giữ kín địa chỉ"])
+    ws.append([2, "Huy chương Kháng chiến hạng Nhì", "huy chương", 1, "đồng", 1975, "phạm văn sơn", "cho mượn",
+               "", 46478, "khá", None])  # 1/4/2027
+    ws.merge_cells("I5:I6")
+    ws.append([3, "Ảnh gia đình bên giếng làng", "ảnh", 2, "giấy ảnh", "5/1972", "Lê Văn Thành", "sao chụp",
+               "3/8/2026", None, None, None])
+    ws.append([])
+    ws.append([4, "Bi đông", "kỷ vật", 1, "nhôm", "1972", "Bà Vũ Thị Không Có", "hiến tặng", "3/8/2026", None, None, None])
+    ws.append([5, "Võng dù", "kỷ vật", 1, "vải dù", "31/2/1972", "Lê Văn Thành", "hiến tặng", "3/8/2026", None, None,
+               None])
+    ws.append([6, "Thư gửi em gái", "thư", 1, "giấy, mực tím", "khoảng 1970", "Nguyễn Thị Hoà", "hiến tặng",
+               "1/8/2026", None, "tốt", None])
+    # two more columns, at the end as an office adds them later
+    for row, size, place in ((4, "Kích thước (cm)", "Địa điểm"), (5, "20,5 x 15", "Quảng Bình"), (7, "9 × 12 cm", "")):
+        ws.cell(row, 13, size)
+        ws.cell(row, 14, place)
+    book.save(path)
+    return path
+
+
+def test_a_list_of_keepsakes_goes_in_as_objects_and_a_second_time_adds_nothing(sample_copy, tmp_path):
+    sheet = keepsake_list(tmp_path / "hien-vat.xlsx")
+    before = snapshot(sample_copy)
+    dry = run("import", "-c", sample_copy, sheet, "--kind", "object", "--dry-run", code=1)
+    assert snapshot(sample_copy) == before
+    assert "3 added, 0 updated, 1 unchanged, 2 row(s) refused. Dry run" in dry
+    output = run("import", "-c", sample_copy, sheet, "--kind", "object", code=1)
+    assert "hien-vat.xlsx[Hiện vật]:9: error: Gia đình:" in output and "Vũ Thị Không Có" in output
+    assert "import the people first" in output
+    assert "hien-vat.xlsx[Hiện vật]:10: error: Thời gian:" in output  # 31 February, named by its row
+    assert "row 11: Thư gửi em gái is row 5 again" in output
+    letter = (sample_copy / "objects" / "AB-2026-0015" / "record.yaml").read_text(encoding="utf-8")
+    assert "object_type: letter" in letter and "donor: nguyen-thi-hoa" in letter and "date: 2026-08-01" in letter
+    assert "khoảng 1970" in letter and "1970~" in letter and "grade: good" in letter and "mực tím" in letter
+    assert "dimensions: {height: 20.5, width: 15.0}" in letter and "- {text: Quảng Bình}" in letter
+    medal = (sample_copy / "objects" / "AB-2026-0016" / "record.yaml").read_text(encoding="utf-8")
+    assert "object_type: medal" in medal and "method: loan" in medal and "loan_until: 2027-04-01" in medal
+    assert "donor: pham-van-son" in medal and "date: 2026-08-01" in medal  # the merged day received
+    copy = (sample_copy / "objects" / "AB-2026-0017" / "record.yaml").read_text(encoding="utf-8")
+    assert "method: copy" in copy and "Lê Văn Thành" in copy and "count: 2" in copy
+    assert not [p for p in check_collection(sample_copy, TODAY)[1] if p.is_error]
+    after = snapshot(sample_copy)
+    again = run("import", "-c", sample_copy, sheet, "--kind", "object", code=1)
+    assert "0 added, 0 updated, 4 unchanged, 2 row(s) refused." in again
+    assert snapshot(sample_copy) == after
+
+
+def test_export_then_import_of_the_sample_objects_changes_nothing(sample_copy, tmp_path):
+    before = snapshot(sample_copy)
+    for name, private in (("hien-vat.xlsx", "--private"), ("hien-vat.csv", "")):
+        run("export", "-c", sample_copy, "--kind", "object", "--to", tmp_path / name, *([private] if private else []))
+        output = run("import", "-c", sample_copy, tmp_path / name, "--kind", "object", "--update")
+        assert "0 added, 0 updated" in output and "0 row(s) refused" in output
+    assert snapshot(sample_copy) == before
+    header = read_sheet(tmp_path / "hien-vat.xlsx").rows[0][1]
+    assert header[:4] == ("STT", "Số đăng ký", "Tên hiện vật", "Loại")

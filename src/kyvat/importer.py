@@ -66,7 +66,7 @@ HEADING = {key: heading for key, heading, _, _ in COLUMNS}
 # TCVN3 (ABC) writes `Văn` as `V¨n` and `Đức` as `§øc`; VNI writes `Đức` as `Ñöùc`
 _LEGACY = re.compile(r"[¸µ¶·¹¨©ª«®¬§¦£¤¥¡¢Þåøæçëïñöüþ×ÖÜØÏÛËÄÅÑÆÇ]")  # ý is Vietnamese
 _NUMBER_ONLY = re.compile(r"\(?\d+\)?")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (it counts 1900 as a leap year)
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (it counts 1900 as a leap year)
 
 
 def to_heading_key(text: str) -> str:
@@ -112,7 +112,7 @@ def make_plan(collection: Collection, rows, where: str, *, kind: str = "martyr",
         plan.problems.append(Problem(where, "", N_("a header row with headings such as {examples}"),
                                      N_("none"), params=make_params(examples="Họ và tên, Năm sinh")))
         return plan
-    header = _with_row_below(header, rows)
+    header = with_row_below(header, rows)
     columns = _columns(header, where, plan)
     if "name" not in columns.values():
         plan.problems.append(Problem(where, "", N_("a column {heading}"), N_("none"), header[0],
@@ -153,7 +153,7 @@ def make_plan(collection: Collection, rows, where: str, *, kind: str = "martyr",
     return plan
 
 
-def _with_row_below(header: tuple[int, list[str]], rows) -> tuple[int, list[str]]:
+def with_row_below(header: tuple[int, list[str]], rows) -> tuple[int, list[str]]:
     """A heading merged over the columns it splits into (`Nơi an táng` over `Lô`, `Hàng`, `Mộ số`):
     the row below holds known headings of its own, and each column takes the lower one there."""
     number, cells = header
@@ -240,11 +240,18 @@ def _read_row(number: int, cells: list[str], columns: dict[int, str], headings: 
     return values, unread
 
 
+def to_written_day(text: str) -> str:
+    """A day as a cell gives it, written the way a ward writes one (12/5/1972) when the cell holds
+    Excel's count of days since 1899; any other text as it is."""
+    if re.fullmatch(r"\d{5}", text):
+        day = EXCEL_EPOCH + dt.timedelta(days=int(text))
+        return f"{day.day}/{day.month}/{day.year}"
+    return text
+
+
 def _to_value(kind: str, text: str, refuse: Callable) -> Any:
     if kind == "date":
-        if re.fullmatch(r"\d{5}", text):  # a day Excel keeps as a number: its count of days since 1899
-            day = _EXCEL_EPOCH + dt.timedelta(days=int(text))
-            text = f"{day.day}/{day.month}/{day.year}"
+        text = to_written_day(text)
         edtf, problem = dates.to_edtf(text)
         if problem:
             refuse(problem.expected, problem.found, problem.params)
