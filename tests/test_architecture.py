@@ -32,6 +32,7 @@ HOMES = {
     "fpdf": {"paperwork"},  # kyvat receipt and kyvat labels
     "segno": {"paperwork"},  # the labels' QR codes
     "openpyxl": {"spreadsheet"},  # reads and writes the rows; importer.py makes records of them
+    "python_calamine": {"spreadsheet"},  # reads the old .xls lists
 }
 
 

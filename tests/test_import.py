@@ -127,6 +127,79 @@ def test_a_known_person_gets_only_empty_fields_unless_update(collection_copy, tm
     assert "rank: Trung sĩ" in an and 'Nguyễn Văn An"' in an  # the name stays as the record spells it
 
 
+OLD_LIST = [  # (row, column, value), 0-based as xlwt counts; the list on the second sheet
+    (2, 0, "STT"), (2, 1, "Họ và tên"), (2, 2, "Năm sinh"), (2, 3, "Quê quán"), (2, 4, "Đơn vị"),
+    (2, 5, "Ngày hy sinh"),
+    (3, 0, 1), (3, 1, "Đỗ Văn Khánh"), (3, 2, 1949), (3, 3, "xã An Đồng"), (3, 4, "Đại đội 5"),
+    (3, 5, dt.date(1971, 4, 9)),
+    (4, 0, 2), (4, 1, NFD_NAME), (4, 2, "1950"), (4, 3, "xã An Hồng"), (4, 5, "5/1972"),
+]
+
+
+def old_ward_list(path: Path) -> Path:
+    """A list kept since Excel 2003 (.xls): a notes sheet first, then the list under a merged title
+    row and a blank row, a unit merged down two martyrs, a day cell, a text date and an NFD name."""
+    import xlwt  # the test extras only: Excel 97-2003 files as the old program wrote them
+
+    book = xlwt.Workbook(encoding="utf-8")
+    book.add_sheet("Ghi chú").write(0, 0, "Danh sách cập nhật năm 2009")
+    ws = book.add_sheet("Liệt sĩ")
+    ws.write_merge(0, 0, 0, 5, "DANH SÁCH LIỆT SĨ PHƯỜNG AN BIÊN")
+    ws.write_merge(3, 4, 4, 4, "Đại đội 5")  # one unit for both
+    day = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    for row, column, value in OLD_LIST:
+        if (row, column) != (3, 4):  # the merged unit, written above
+            ws.write(row, column, value, day if isinstance(value, dt.date) else xlwt.Style.default_style)
+    book.save(str(path))
+    return path
+
+
+def test_an_old_xls_list_reads_as_the_same_rows_and_goes_in_once(collection_copy, tmp_path):
+    old = old_ward_list(tmp_path / "liet-si.xls")
+    # the same list saved as .xlsx reads as the same numbered rows of text
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Liệt sĩ"
+    ws.merge_cells("A1:F1")
+    ws.merge_cells("E4:E5")
+    ws.cell(1, 1, "DANH SÁCH LIỆT SĨ PHƯỜNG AN BIÊN")
+    for row, column, value in OLD_LIST:
+        ws.cell(row + 1, column + 1, value)
+    book.save(tmp_path / "liet-si.xlsx")
+    rows = read_sheet(old, "Liệt sĩ").rows
+    assert rows == read_sheet(tmp_path / "liet-si.xlsx").rows
+    assert rows[3] == (4, ("1", "Đỗ Văn Khánh", "1949", "xã An Đồng", "Đại đội 5", "9/4/1971"))
+    assert rows[4][1][4] == "Đại đội 5"  # the merged unit, on both rows
+    assert read_sheet(old).name == "Ghi chú"  # without --sheet, the first
+
+    output = run("import", "-c", collection_copy, old, "--sheet", "Liệt sĩ")
+    # no line about a row or a heading: every heading known, every row good
+    assert "liet-si.xls[Liệt sĩ]" not in output and "2 added, 0 updated, 0 unchanged, 0 row(s) refused." in output
+    khanh = (collection_copy / "people" / "do-van-khanh.yaml").read_text(encoding="utf-8")
+    assert 'birth: "1949"' in khanh and 'date: {text: 9/4/1971, edtf: "1971-04-09"}' in khanh
+    binh = (collection_copy / "people" / "tran-van-binh.yaml").read_text(encoding="utf-8")
+    assert "Trần Văn Bình" in binh and unicodedata.is_normalized("NFC", binh) and "unit: Đại đội 5" in binh
+    assert "text: 5/1972" in binh
+    assert not [p for p in check_collection(collection_copy, TODAY)[1] if p.is_error]
+    after = snapshot(collection_copy)
+    again = run("import", "-c", collection_copy, old, "--sheet", "Liệt sĩ")
+    assert "0 added, 0 updated, 2 unchanged, 0 row(s) refused." in again
+    assert snapshot(collection_copy) == after
+    assert "one of the sheets Ghi chú, Liệt sĩ, found Danh sách" in run(
+        "import", "-c", collection_copy, old, "--sheet", "Danh sách", code=1)
+
+
+def test_an_unreadable_xls_is_named(collection_copy, tmp_path):
+    import random
+
+    broken = tmp_path / "danh-sach-cu.xls"
+    broken.write_bytes(random.Random(12).randbytes(4096))  # what a damaged floppy gives back
+    before = snapshot(collection_copy)
+    output = run("import", "-c", collection_copy, broken, code=1)
+    assert "an Excel workbook, but danh-sach-cu.xls cannot be read" in output and "Traceback" not in output
+    assert snapshot(collection_copy) == before
+
+
 def test_a_csv_in_the_windows_code_page_with_an_old_font_row(collection_copy, tmp_path):
     sheet = tmp_path / "ds.csv"
     text = ("DANH SACH NGUOI HIEN TANG;;\r\nHo ten;Nam sinh;Que quan;Dien thoai\r\n"

@@ -1,4 +1,5 @@
-"""The rows of a spreadsheet, in and out: Excel (.xlsx, through openpyxl, imported here only) and CSV.
+"""The rows of a spreadsheet, in and out: Excel (.xlsx, through openpyxl; the old .xls of Excel 97-2003,
+read only, through python-calamine; both imported here only) and CSV.
 
 Reading gives every row as text cells with its number as the office's program shows it (row 1 is
 the first), merged cells filled with their value on every cell they cover, so a unit merged down
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from .errors import N_, CatalogueError, Value, make_params
 
-SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SUFFIXES = (".xlsx", ".xlsm", ".csv")  # what kyvat writes
+READ_SUFFIXES = (*SUFFIXES, ".xls")  # and reads: ward offices still keep lists from Excel 2003
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,16 @@ class Sheet:
 
 def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise CatalogueError(N_("a spreadsheet saved as .xlsx or .csv, found {name}"), "file",
+    if suffix not in READ_SUFFIXES:
+        raise CatalogueError(N_("a spreadsheet saved as .xlsx, .xls or .csv, found {name}"), "file",
                              params=make_params(name=Value(path.name)))
     if not path.is_file():
         raise CatalogueError(N_("a spreadsheet file, found nothing at {name}"), "file",
                              params=make_params(name=Value(str(path))))
     if suffix == ".csv":
         return _read_csv(path)
+    if suffix == ".xls":
+        return _read_xls(path, sheet)
     return _read_xlsx(path, sheet)
 
 
@@ -56,6 +60,31 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
             for c in range(merged.min_col, merged.max_col + 1):
                 row[c - 1] = value
     return Sheet(ws.title, tuple((n, tuple(row)) for n, row in enumerate(cells, start=1)))
+
+
+def _read_xls(path: Path, sheet: str | None) -> Sheet:
+    import python_calamine  # loaded only when an old workbook is read
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.CalamineError as exc:
+        raise CatalogueError(N_("an Excel workbook, but {name} cannot be read ({error})"), "file",
+                             params=make_params(name=Value(path.name), error=Value(str(exc)))) from exc
+    if sheet is not None and sheet not in book.sheet_names:
+        raise CatalogueError(N_("one of the sheets {names}, found {name}"), "sheet",
+                             params=make_params(names=Value(", ".join(book.sheet_names)), name=Value(sheet)))
+    ws = book.get_sheet_by_name(sheet if sheet is not None else book.sheet_names[0])
+    # not skipping the empty rows and columns before the first cell: row numbers stay the office's.
+    # calamine gives dates as date/datetime and whole numbers as int, as openpyxl does
+    cells = [[to_cell_text(c) for c in row] for row in ws.to_python(skip_empty_area=False)]
+    for (top, left), (bottom, right) in ws.merged_cell_ranges or ():  # 0-based, both ends included
+        value = cells[top][left] if top < len(cells) and left < len(cells[top]) else ""
+        for r in range(top, min(bottom + 1, len(cells))):
+            row = cells[r]
+            row.extend([""] * (right + 1 - len(row)))
+            for c in range(left, right + 1):
+                row[c] = value
+    return Sheet(ws.name, tuple((n, tuple(row)) for n, row in enumerate(cells, start=1)))
 
 
 def to_cell_text(value) -> str:

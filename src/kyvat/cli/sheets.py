@@ -26,7 +26,7 @@ KIND = click.Choice([*importer.KINDS, "object"])  # object: a list of keepsakes,
 @click.option("--update", is_flag=True, help="Replace what a record already says with the sheet's value "
                                                "(default: fill only its empty fields).")
 def import_sheet(collection: Path, file: Path, kind: str, sheet: str | None, dry_run: bool, update: bool) -> None:
-    """Make a person record of each row of FILE (.xlsx or .csv), a list as a ward office keeps it.
+    """Make a person record of each row of FILE (.xlsx, .xls or .csv), a list as a ward office keeps it.
 
     A row naming someone already recorded (same name, birth year and hometown) fills that record's
     empty fields; a row that cannot be right is named with its row number, and the others go in."""
