@@ -337,3 +337,13 @@ def test_export_then_import_of_the_sample_objects_changes_nothing(sample_copy, t
     assert snapshot(sample_copy) == before
     header = read_sheet(tmp_path / "hien-vat.xlsx").rows[0][1]
     assert header[:4] == ("STT", "Số đăng ký", "Tên hiện vật", "Loại")
+
+
+def test_a_keepsake_typed_in_an_old_font_is_named_and_the_rest_goes_in(sample_copy, tmp_path):
+    sheet = tmp_path / "cu.csv"
+    sheet.write_text("STT,Tên hiện vật,Loại,Gia đình,Hình thức,Ngày tiếp nhận\n"
+                     "1,Huy ch¬ng chiÕn sÜ,huy chương,Lê Văn Thành,hiến tặng,3/8/2026\n"  # TCVN3 (ABC) bytes shown
+                     "2,Bi đông,kỷ vật,Lê Văn Thành,hiến tặng,3/8/2026\n", encoding="utf-8")
+    output = run("import", "-c", sample_copy, sheet, "--kind", "object", code=1)
+    assert "cu.csv:2: error: Tên hiện vật: expected Unicode text" in output and "TCVN3" in output
+    assert "1 added" in output

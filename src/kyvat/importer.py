@@ -65,6 +65,13 @@ HEADING = {key: heading for key, heading, _, _ in COLUMNS}
 # Letters that Vietnamese in Unicode never has, and that text typed in the old 8-bit fonts shows:
 # TCVN3 (ABC) writes `Văn` as `V¨n` and `Đức` as `§øc`; VNI writes `Đức` as `Ñöùc`
 _LEGACY = re.compile(r"[¸µ¶·¹¨©ª«®¬§¦£¤¥¡¢Þåøæçëïñöüþ×ÖÜØÏÛËÄÅÑÆÇ]")  # ý is Vietnamese
+def looks_legacy(text: str) -> bool:
+    """Whether a cell looks typed in an old 8-bit Vietnamese font (TCVN3/ABC or VNI), not Unicode.
+    A `×` between numbers is a size (9 × 12 cm), not a TCVN3 letter."""
+    return bool(_LEGACY.search(_SIZE_SIGN.sub("", text)))
+
+
+_SIZE_SIGN = re.compile(r"(?<=[\d\s])×(?=[\s\d])")
 _NUMBER_ONLY = re.compile(r"\(?\d+\)?")
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (it counts 1900 as a leap year)
 
@@ -222,7 +229,7 @@ def _read_row(number: int, cells: list[str], columns: dict[int, str], headings: 
             problems.append(Problem(where, _heading, expected, found, number, params=params))
             return problems[-1]
 
-        if _LEGACY.search(text):
+        if looks_legacy(text):
             refuse(N_("Unicode text"), N_("'{text}', which looks typed in an old TCVN3 (ABC) or VNI font"),
                    make_params(text=Value(text)))
             continue

@@ -18,7 +18,7 @@ from typing import Any
 from . import dates, layout
 from .catalogue import write_new_object
 from .errors import N_, Problem, Value, make_params
-from .importer import NUMBERING, Plan, to_heading_key, to_written_day, with_row_below
+from .importer import NUMBERING, Plan, looks_legacy, to_heading_key, to_written_day, with_row_below
 from .model import Artifact, Collection
 from .recordedit import insert_key, make_mapping, make_scalar, write_edit
 from .vietnamese import fold
@@ -153,6 +153,10 @@ def _read_row(number: int, cells: list[str], columns: dict[int, str], headings: 
     for index, key in columns.items():
         text = cells[index] if index < len(cells) else ""
         if not text:
+            continue
+        if looks_legacy(text):
+            refuse(index, N_("Unicode text"), N_("'{text}', which looks typed in an old TCVN3 (ABC) or VNI font"),
+                   text=Value(text))
             continue
         kind = KIND_OF[key]
         if kind == "word":
