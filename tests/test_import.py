@@ -347,3 +347,12 @@ def test_a_keepsake_typed_in_an_old_font_is_named_and_the_rest_goes_in(sample_co
     output = run("import", "-c", sample_copy, sheet, "--kind", "object", code=1)
     assert "cu.csv:2: error: Tên hiện vật: expected Unicode text" in output and "TCVN3" in output
     assert "1 added" in output
+
+
+def test_an_unknown_keepsake_column_is_named_with_the_nearest_heading(sample_copy, tmp_path):
+    sheet = tmp_path / "ds.csv"
+    sheet.write_text("STT,Tên hiện vật,Loại,Gia đình,Hình thức,Ngày tiếp nhân,Ghi chu them\n"
+                     "1,Bi đông,kỷ vật,Lê Văn Thành,hiến tặng,3/8/2026,\n", encoding="utf-8")
+    output = run("import", "-c", sample_copy, sheet, "--kind", "object", "--dry-run")
+    assert "ds.csv:1: warning: Ghi chu them: expected a known heading" in output
+    assert "did you mean 'Ghi chú'?" in output and "1 added" in output  # `nhân` for `nhận` still matches, folded

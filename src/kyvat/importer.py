@@ -188,20 +188,24 @@ def to_match_key(name: str, year: int | None, hometown: str) -> tuple:
     return " ".join(fold(name).split()), year, " ".join(to_heading_key(hometown).split())
 
 
+def make_unknown_heading(heading: str, where: str, line: int, aliases: dict[str, str],
+                         headings: dict[str, str]) -> Problem:
+    """A column no alias names: a warning that names it, with the nearest known heading (the column
+    is left out). `aliases` maps folded spellings to field keys, `headings` keys to their heading."""
+    near = difflib.get_close_matches(to_heading_key(heading), list(aliases), n=1, cutoff=0.6)
+    nearest = headings[aliases[near[0]]] if near and aliases[near[0]] != "#" else ""
+    return Problem(where, heading, N_("a known heading"), N_("'{heading}', which kyvat does not know; the column is left out"),
+                   line, "warning", hint=N_("did you mean '{nearest}'?") if nearest else "",
+                   params=make_params(heading=Value(heading), nearest=nearest))
+
+
 def _columns(header: tuple[int, list[str]], where: str, plan: Plan) -> dict[int, str]:
     number, cells = header
     columns: dict[int, str] = {}
     for index, heading in enumerate(cells):
         key = _ALIASES.get(to_heading_key(heading)) if heading else None
         if key is None and heading:
-            near = difflib.get_close_matches(to_heading_key(heading), list(_ALIASES), n=1, cutoff=0.6)
-            nearest = ""
-            if near and _ALIASES[near[0]] != "#":
-                nearest = HEADING[_ALIASES[near[0]]]
-            plan.problems.append(Problem(
-                where, heading, N_("a known heading"), N_("'{heading}', which kyvat does not know; the column is left out"),
-                number, "warning", hint=N_("did you mean '{nearest}'?") if nearest else "",
-                params=make_params(heading=Value(heading), nearest=nearest)))
+            plan.problems.append(make_unknown_heading(heading, where, number, _ALIASES, HEADING))
         elif key == "#" or key is None:
             continue
         elif key in columns.values():

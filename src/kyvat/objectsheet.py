@@ -18,7 +18,9 @@ from typing import Any
 from . import dates, layout
 from .catalogue import write_new_object
 from .errors import N_, Problem, Value, make_params
-from .importer import NUMBERING, Plan, looks_legacy, to_heading_key, to_written_day, with_row_below
+from .importer import (
+    NUMBERING, Plan, looks_legacy, make_unknown_heading, to_heading_key, to_written_day, with_row_below,
+)
 from .model import Artifact, Collection
 from .recordedit import insert_key, make_mapping, make_scalar, write_edit
 from .vietnamese import fold
@@ -132,9 +134,7 @@ def _columns(header: tuple[int, list[str]], where: str, plan: Plan) -> dict[int,
     for index, heading in enumerate(header[1]):
         key = _ALIASES.get(to_heading_key(heading)) if heading else None
         if key is None and heading:
-            plan.problems.append(Problem(where, heading, N_("a known heading"),
-                                         N_("'{heading}', which kyvat does not know; the column is left out"),
-                                         header[0], "warning", params=make_params(heading=Value(heading))))
+            plan.problems.append(make_unknown_heading(heading, where, header[0], _ALIASES, HEADING))
         elif key not in (None, "#") and key not in columns.values():
             columns[index] = key
     return columns
