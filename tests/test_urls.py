@@ -241,3 +241,11 @@ def test_prose_may_name_a_folder(tmp_path):
     (tmp_path / "m.py").write_text('"""Documents in the site\'s "iiif/" folder."""\n\nX = 1  # see "iiif/"\n',
                                    encoding="utf-8")
     assert find_built_addresses(tmp_path) == []
+
+
+def test_a_site_path_lands_in_an_output_folder_that_holds_one_site_folder():
+    assert Urls.inside("iiif/AB-1/manifest.json", "iiif/") == "AB-1/manifest.json"
+    assert Urls.inside("iiif/", "iiif/") == "" and Urls.inside("objects/AB-1/", "iiif/") is None
+    assert Urls.inside("iiifx/a.json", "iiif/") is None  # a folder's name, not a prefix of letters
+    assert Urls.inside("objects/AB-1/", "") == "objects/AB-1/"
+    assert Urls.under("iiif/", "AB-1/manifest.json") == "iiif/AB-1/manifest.json" and Urls.under("", "a") == "a"

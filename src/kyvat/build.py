@@ -56,7 +56,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     writes = any(stage.outputs_of(public) for stage in chosen)  # else (research index alone) `out` is left alone
     if writes:
         output.check_target(out, {N_("the collection"): root, N_("its cache"): cache_dir},
-                            legacy=Urls.collection().removeprefix(mount))
+                            legacy=Urls.inside(Urls.collection(), mount) or "")  # "": no older output of this kind
     staging = output.make_staging(out) if writes else None
     report = BuildReport(objects=len(public.objects), problems=list(scan_problems))
     context = BuildContext(root=root, public=public, staging=staging, cache=cache_dir, mount=mount, jobs=jobs,
@@ -69,7 +69,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
             done.append((stage, stage_report))
         if staging is not None:
             if len(chosen) < len(stages):
-                output.carry_over(out, staging, lambda path: make_owner(stages, mount + path, public) not in chosen)
+                output.carry_over(out, staging, lambda path: make_owner(stages, Urls.under(mount, path), public) not in chosen)
             output.keep_unchanged(out, staging)
             output.swap(staging, out)
     except BaseException:

@@ -150,9 +150,6 @@ class BuildContext:
         """Every address of the published collection."""
         return Urls.of(self.public.config)
 
-    def mounted(self, site_path: str) -> bool:
-        return site_path.startswith(self.mount)
-
     def path(self, site_path: str) -> Path:
         """The file or folder in `staging` for a site path (`iiif/collection.json`, `iiif/`);
         refuses a path outside the mounted part of the site, or leaving it with '..'."""
@@ -162,11 +159,10 @@ class BuildContext:
         clean = posixpath.normpath(site_path.strip("/")) if site_path.strip("/") else ""
         if clean.startswith("..") or posixpath.isabs(clean):
             raise KyvatError(N_("refusing to write {path}: it leaves the site folder"), params=quoted)
-        mount = self.mount.strip("/")
-        if mount and not (clean == mount or clean.startswith(mount + "/")):
+        inner = Urls.inside(clean, self.mount)
+        if inner is None:
             raise KyvatError(N_("refusing to write {path}: this build writes only {mount}"),
                              params=(*quoted, ("mount", self.mount)))
-        inner = clean[len(mount):].lstrip("/") if mount else clean
         return self.staging / inner if inner else self.staging
 
 

@@ -245,9 +245,26 @@ class Urls:
     @staticmethod
     def inside_iiif(path: str) -> str:
         """A path under the IIIF folder, relative to it (`kyvat iiif` writes that folder's contents)."""
-        if not path.startswith(IIIF):
+        inner = Urls.inside(path, IIIF)
+        if inner is None:
             raise ValueError(f"{path!r} is not under {IIIF}")
-        return path[len(IIIF):]
+        return inner
+
+    @staticmethod
+    def inside(path: str, folder: str) -> str | None:
+        """`path` relative to the site folder `folder` ("" is the whole site), or None when it is
+        not under it: where a site path lands in an output folder that holds only `folder`."""
+        folder = folder.strip("/")
+        if not folder:
+            return path
+        if path.strip("/") == folder:
+            return ""
+        return path[len(folder) + 1:] if path.startswith(folder + "/") else None
+
+    @staticmethod
+    def under(folder: str, path: str) -> str:
+        """The site path of `path`, found in an output folder that holds only the site folder `folder`."""
+        return folder.strip("/") + "/" + path if folder.strip("/") else path
 
     @staticmethod
     def manifest(object_id: str) -> str:
