@@ -44,6 +44,20 @@ def sample_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def no_identity(tmp_path, monkeypatch) -> Path:
+    """A machine with no git identity and no configuration but the repositories' own (as on CI):
+    kyvat signs its commits. Returns the fresh HOME. (`pytestmark = pytest.mark.usefixtures("no_identity")`)"""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL",
+                 "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "GIT_DIR", "GIT_WORK_TREE"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
 @pytest.fixture(scope="session")
 def serve():
     """`serve(folder)` starts a local server for the session and returns its base URL."""

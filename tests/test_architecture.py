@@ -33,6 +33,10 @@ HOMES = {
     "segno": {"paperwork"},  # the labels' QR codes
     "openpyxl": {"spreadsheet"},  # reads and writes the rows; importer.py makes records of them
     "python_calamine": {"spreadsheet"},  # reads the old .xls lists
+    "git": {"history"},  # GitPython: saves as commits, history, earlier versions
+    "watchfiles": {"watcher"},  # kyvat serve: the system's notices of changed files
+    "dask": {"cluster"},  # kyvat build --scheduler: the derivatives on a Dask cluster, imported only then
+    "distributed": {"cluster"},
 }
 
 

@@ -14,6 +14,7 @@ import pytest
 from broken_scans import (
     GPS_MARKER,
     assert_level0_complete,
+    assert_sizes_fit_openseadragon,
     camera_exif,
     jpeg,
     png,
@@ -26,7 +27,7 @@ from broken_scans import (
 from PIL import Image
 
 from kyvat.derivatives import read_services, write_image_services
-from kyvat.tiles import make_scale_factors, make_sizes, make_tiles
+from kyvat.tiles import make_max_size, make_scale_factors, make_sizes, make_tiles
 from kyvat.privacy import to_public
 from kyvat.validate import load_collection
 
@@ -47,8 +48,9 @@ def services(root: Path, site: Path, cache: Path, collection=None, **kwargs):
 
 # -- the shape of a service (pure) ------------------------------------------------------------
 
-def test_scale_factors_stop_when_the_image_fits_one_tile():
-    assert make_scale_factors(512, 512, 512) == [1]
+def test_scale_factors_go_on_past_one_tile_down_to_a_thumbnail():
+    assert make_scale_factors(300, 200, 512) == [1]
+    assert make_scale_factors(512, 512, 512) == [1, 2]
     assert make_scale_factors(513, 100, 512) == [1, 2]
     assert make_scale_factors(6000, 4000, 512) == [1, 2, 4, 8, 16]
 
@@ -60,17 +62,25 @@ def test_tiles_cover_each_level_and_edge_tiles_are_cut():
     assert make_tiles(1200, 700, 512, 4) == [((0, 0, 300, 175), "full/300,175/0/default.jpg")]
 
 
-def test_sizes_are_every_level_and_a_thumbnail_smallest_first():
+def test_sizes_are_levels_up_to_full_max_and_a_thumbnail_smallest_first():
     for width, height in ((6000, 4000), (1181, 1614), (250, 3000), (4100, 2000), (1000, 700), (512, 512)):
         sizes = make_sizes(width, height, 512)
         assert sizes == sorted(sizes)
-        levels = [(math.ceil(width / s), math.ceil(height / s)) for s in make_scale_factors(width, height, 512)]
-        assert set(levels) <= set(sizes), (width, height, sizes)
+        factors = make_scale_factors(width, height, 512)
+        levels = [(math.ceil(width / s), math.ceil(height / s)) for s in factors]
+        assert set(sizes) <= set(levels[1:]), (width, height, sizes)  # each a level; full size is never one
+        max_width, max_height = make_max_size(width, height, 512)
+        assert (max_width, max_height) in levels and max_width >= min(512, width) and max_height >= min(512, height)
+        assert all(w <= max_width and h <= max_height for w, h in sizes)
+        assert_sizes_fit_openseadragon({"id": "x", "width": width, "height": height, "sizes": [
+            {"width": w, "height": h} for w, h in sizes], "tiles": [{"width": 512, "scaleFactors": factors}]})
         if width >= 400:
             assert any(200 <= w < 400 for w, _ in sizes), (width, height, sizes)
     assert make_sizes(150, 90, 512) == [(150, 90)]
-    assert make_sizes(6000, 4000, 512) == [(375, 250), (750, 500), (1500, 1000), (3000, 2000), (6000, 4000)]
-    assert make_sizes(1000, 700, 512) == [(250, 175), (500, 350), (1000, 700)]
+    assert make_sizes(6000, 4000, 512) == [(375, 250), (750, 500), (1500, 1000)]
+    assert make_max_size(6000, 4000, 512) == (1500, 1000), "full/max: the smallest level a tile fits in"
+    assert make_sizes(1000, 700, 512) == [(250, 175), (500, 350)]
+    assert make_max_size(1000, 700, 512) == (1000, 700), "500x350 is smaller than a tile: full/max is whole"
 
 
 # -- writing services --------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 import unicodedata
 from pathlib import Path
@@ -198,6 +200,16 @@ def test_an_unreadable_xls_is_named(collection_copy, tmp_path):
     output = run("import", "-c", collection_copy, broken, code=1)
     assert "an Excel workbook, but danh-sach-cu.xls cannot be read" in output and "Traceback" not in output
     assert snapshot(collection_copy) == before
+
+
+@pytest.mark.parametrize("junk", [b"Ho ten,Nam sinh\r\nL\x81\x8a,1950\r\n", b"Ho ten,Nam sinh\nA\x00B,1950\n"])
+def test_a_csv_that_is_not_text_is_named_not_a_traceback(collection_copy, tmp_path, junk):
+    sheet = tmp_path / "ds.csv"
+    sheet.write_bytes(junk)  # bytes no ward's code page decodes, or a NUL a binary file carries
+    before = snapshot(collection_copy)
+    output = run("import", "-c", collection_copy, sheet, code=1)
+    assert "a list saved as CSV text (UTF-8 or Windows-1258), but ds.csv is not text" in output
+    assert "Traceback" not in output and snapshot(collection_copy) == before
 
 
 def test_a_csv_in_the_windows_code_page_with_an_old_font_row(collection_copy, tmp_path):

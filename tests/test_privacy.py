@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from kyvat.build import build
 from kyvat.cli import main
-from kyvat.privacy import hidden_names, to_public
+from kyvat.privacy import hidden_names, is_named_publicly, to_public
 from kyvat.validate import load_collection
 
 from conftest import FIXTURE_COLLECTION, SAMPLE_COLLECTION
@@ -70,7 +70,7 @@ def _private_values(collection) -> set[str]:
             values |= set(obj.withdrawn.reason.as_dict().values())
     for person in collection.people:
         values |= {str(v) for v in person.contact.values()} | {str(v) for v in person.private.values()}
-        if not person.publish_name:
+        if not is_named_publicly(person):  # a draft too
             values.add(person.id)
     return {v.strip() for v in values if len(v.strip()) >= 8}
 

@@ -279,7 +279,8 @@ def test_sharing_tags_and_json_ld(built_fixture):
     meta = {n.attrs.get("property") or n.attrs.get("name"): n.attrs.get("content") for n in page.find_all("meta")}
     assert meta["og:title"] == "Letter to mother"
     assert meta["og:url"] == "https://test.kyvat.vn/en/objects/TT-2026-0001/"
-    assert re.fullmatch(r"https://test\.kyvat\.vn/iiif/images/TT-2026-0001-1/full/\d+,\d+/0/default\.jpg",
+    # a size of the image service, or its largest (full/max: the image whole, when no listed size is)
+    assert re.fullmatch(r"https://test\.kyvat\.vn/iiif/images/TT-2026-0001-1/full/(\d+,\d+|max)/0/default\.jpg",
                         meta["og:image"])
     assert meta["twitter:card"] == "summary_large_image"
     alternates = {n.attrs["hreflang"]: n.attrs["href"] for n in page.find_all("link", rel="alternate")}

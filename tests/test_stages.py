@@ -173,8 +173,13 @@ def test_a_rebuild_replaces_the_site_in_one_step_and_cleans_up_after_killed_buil
         (tmp_path / f".site.{kind}-{dead}-x1y2").mkdir()
     (tmp_path / f".site.new-{os.getpid()}-live").mkdir()  # this process is alive: not touched
     before = out.stat().st_ino
-    build(FIXTURE_COLLECTION, out, cache=cache, jobs=1)
+    build(FIXTURE_COLLECTION, out, cache=cache, jobs=1, base_url="https://other.test/")  # a change: a new site
     assert out.stat().st_ino != before and (out / "index.html").is_file() and (out / ".kyvat-output").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [f".site.new-{os.getpid()}-live"]
+    (tmp_path / f".site.old-{dead}-x3y4").mkdir()
+    replaced = out.stat().st_ino
+    build(FIXTURE_COLLECTION, out, cache=cache, jobs=1, base_url="https://other.test/")  # nothing changed
+    assert out.stat().st_ino == replaced, "the site made from the same inputs is left in place, not remade"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [f".site.new-{os.getpid()}-live"]
 
 

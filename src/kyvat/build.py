@@ -8,12 +8,12 @@ crash leaves yesterday's site. What each stage does, writes and counts is its ow
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
 
-from . import derivatives, iiif, layout, output, redirects, research, site, sitesearch
+from . import derivatives, iiif, inputs, layout, output, redirects, research, site, sitesearch
+from .crashpoints import crash_point
 from .errors import N_, KyvatError, make_params
 from .privacy import to_public
 from .progress import Progress, no_progress
@@ -46,7 +46,9 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     told each stage's start and end and each scan made (progress.py), e.g. to draw a bar."""
     started = time.monotonic()
     chosen = _choose(stages, only)
-    collection, scan_problems = load_for_build(collection_root, strict=strict, today=today)
+    # the records read from the read cache of a cache folder made by an earlier build (readcache.py)
+    collection, scan_problems = load_for_build(collection_root, strict=strict, today=today,
+                                               cache=layout.cache_dir(collection_root, cache))
     public = to_public(collection)
     if base_url:
         public = replace(public, config=replace(public.config, base_url=make_base_url(base_url)))
@@ -57,29 +59,83 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     if writes:
         output.check_target(out, {N_("the collection"): root, N_("its cache"): cache_dir},
                             legacy=Urls.inside(Urls.collection(), mount) or "")  # "": no older output of this kind
-    staging = output.make_staging(out) if writes else None
     report = BuildReport(objects=len(public.objects), problems=list(scan_problems))
-    context = BuildContext(root=root, public=public, staging=staging, cache=cache_dir, mount=mount, jobs=jobs,
-                           executor_factory=executor_factory, report=report, on_progress=progress)
+    # A whole build's inputs; when they are those of the output it replaces, its stages' files are kept.
+    fingerprint = _fingerprint(root, stages, base_url, strict, today) if writes and not mount else ""
+    previous = inputs.read_record(cache_dir, out, out / output.MARKER) if fingerprint else {}
+    kept: dict[str, dict[str, int]] | None = None
     done: list[tuple[Stage, StageReport]] = []
+    staging = None
     try:
-        for stage in chosen:
+        staging = output.make_staging(out) if writes else None
+        crash_point("build.staging-made")
+        context = BuildContext(root=root, public=public, staging=staging, cache=cache_dir, mount=mount, jobs=jobs,
+                               executor_factory=executor_factory, report=report, on_progress=progress,
+                               previous=out if staging is not None and out.is_dir() else None)
+        context.values[inputs.PREVIOUS] = previous
+        for index, stage in enumerate(chosen):
+            if kept is not None and stage.name in kept:  # made from the same inputs: the old output's files
+                report.add(StageReport(stage.name, counts=kept[stage.name]))
+                continue
             stage_report = run_stage(stage, context)
             report.add(stage_report)
             done.append((stage, stage_report))
-        if staging is not None:
+            crash_point(f"build.after-stage.{stage.name}")
+            if kept is None and fingerprint and only is None and output.holds_nothing(staging):
+                kept = _keep_previous(context, out, previous, fingerprint, chosen[index + 1:])
+        if staging is not None and kept is not None:
+            # made from the same inputs as the old output, which the stages left as it is: it is the
+            # new output already, byte for byte; nothing to put in place, nothing to link
+            output.remove_staging(staging, out)
+            staging = None
+        elif staging is not None:
             if len(chosen) < len(stages):
                 output.carry_over(out, staging, lambda path: make_owner(stages, Urls.under(mount, path), public) not in chosen)
             output.keep_unchanged(out, staging)
-            output.swap(staging, out)
-    except BaseException:
+            crash_point("build.before-swap")
+            trash = layout.trash_dir(cache_dir) if cache_dir.is_dir() and not mount else None  # `kyvat iiif`: none
+            output.swap(staging, out, context.borrowed, trash=trash)
+            crash_point("build.swapped")
+            if fingerprint:
+                record = _record(context, fingerprint, chosen, kept, only)
+                inputs.write_record(cache_dir, out, out / output.MARKER, record)
+    except BaseException as exc:
         if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+            output.remove_staging(staging, out)
+        if isinstance(exc, OSError):  # a full disk, a folder kyvat may not write: a message, not a traceback
+            raise output.make_write_error(out, exc) from None
         raise
     for stage, stage_report in done:
         stage.finish(context, stage_report)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _fingerprint(root: Path, stages: tuple[Stage, ...], base_url: str | None, strict: bool,
+                 today: dt.date | None) -> str:
+    """What a whole build is made from (inputs.py): the collection's files, kyvat's, the options."""
+    options = {"base_url": base_url, "strict": strict, "today": (today or dt.date.today()).isoformat(),
+               "stages": [f"{s.name}:{type(s).__module__}.{type(s).__qualname__}" for s in stages]}
+    return inputs.make_fingerprint([root], options, steady=(Path(__file__).parent, layout.BUILTIN_TEMPLATES))
+
+
+def _record(context: BuildContext, fingerprint: str, chosen: tuple[Stage, ...], kept, only) -> dict | None:
+    """What to remember of the new output: its fingerprint, its stages' counts (to report them when
+    they are kept whole), the keys of its files; None after a build of some stages or with problems."""
+    reports = list(context.report.stages.values())[1:]  # the first stage (the derivatives) runs always
+    if only is not None or any(r.problems for r in reports):
+        return None
+    keys = context.values[inputs.PREVIOUS].get("keys", {}) if kept is not None else context.values.get(inputs.KEYS, {})
+    counts = {s.name: context.report.stages[s.name].counts for s in chosen[1:] if s.outputs_of(context.public)}
+    return {"fingerprint": fingerprint, "keys": keys, "stages": counts}
+
+
+def _keep_previous(context: BuildContext, out: Path, previous: dict, fingerprint: str,
+                   rest: tuple[Stage, ...]) -> dict[str, dict[str, int]] | None:
+    """When the stages run so far wrote nothing new and the old output was made from the same inputs,
+    the counts of the stages `rest` (which will not run: their files are the old output's, which
+    stays in place untouched); else None."""
+    return inputs.kept_counts(previous, fingerprint, [s.name for s in rest if s.outputs_of(context.public)])
 
 
 def _choose(stages: tuple[Stage, ...], only: tuple[str, ...] | None) -> tuple[Stage, ...]:

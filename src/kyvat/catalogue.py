@@ -9,10 +9,11 @@ import difflib
 import re
 from pathlib import Path
 
-from . import errors
+from . import accession, errors
 from .errors import CatalogueError, Problem, Value, make_params
 from .messages import N_, _, ngettext
-from . import privacy
+from . import history, privacy
+from .abandoned import create_new
 from .i18n import Words, to_dimensions_text, to_place_text
 from .model import ACQUISITION_METHODS, OBJECT_TYPES, Artifact, Collection, Date, Person, Text
 from .layout import COLLECTION_FOLDERS, CONFIG_FILE, Layout
@@ -27,8 +28,10 @@ def make_config_text(name_vi: str, name_en: str, base_url: str, prefix: str) -> 
                               base_url=make_base_url(base_url))
 
 
-def write_new_collection(path: Path, *, name_vi: str, name_en: str, base_url: str, prefix: str) -> Path:
-    """Create an empty collection at `path` that validates; never overwrites one."""
+def write_new_collection(path: Path, *, name_vi: str, name_en: str, base_url: str, prefix: str,
+                         git: bool = False) -> Path:
+    """Create an empty collection at `path` that validates; never overwrites one. With `git`, make it
+    a git repository with a first commit (history.write_repository), so each save can be undone."""
     config = Layout.of(path).config
     if config.exists():
         raise CatalogueError(N_("{config} already exists; kyvat init never overwrites a collection"),
@@ -43,7 +46,9 @@ def write_new_collection(path: Path, *, name_vi: str, name_en: str, base_url: st
                              params=make_params(expected=errors.Words(exc.expected), found=Value(exc.found))) from None
     for folder in COLLECTION_FOLDERS:
         (path / folder).mkdir(parents=True, exist_ok=True)
-    config.write_text(make_config_text(name_vi, name_en, base_url, prefix), encoding="utf-8")
+    create_new(config, make_config_text(name_vi, name_en, base_url, prefix))  # whole or not at all
+    if git:
+        history.write_repository(path)
     return path
 
 
@@ -99,21 +104,13 @@ def write_new_object(root: Path, *, object_type: str, title: str, title_en: str 
                              params=make_params(donor=Value(repr(donor))))
     where = Layout.of(root)
     where.objects.mkdir(exist_ok=True)
+    accession.finish_abandoned(where)  # what a `new object` killed mid-way left: its register line first
     used = read_register(root) + [p.name for p in where.objects.iterdir() if p.is_dir()]
-    while True:
-        object_id = make_next_id(collection.config.accession_pattern, used, received_day.year)
-        try:
-            where.object_dir(object_id).mkdir()
-            break
-        except FileExistsError:  # another curator took it a moment ago: take the next one
-            used.append(object_id)
-    text = make_object_text(object_id, object_type, title.strip(), title_en.strip(), method, donor,
-                            received_day.isoformat(), loan_until, original_held_by.strip())
-    where.record(object_id).write_text(text, encoding="utf-8")
-    with where.register.open("a", encoding="utf-8") as register:
-        if register.tell() == 0:
-            register.write("# Sổ đăng ký / accession register: id, date, type, title. Numbers are never reused.\n")
-        register.write(f"{object_id}\t{received_day.isoformat()}\t{object_type}\t{title.strip()}\n")
+    object_id = accession.write_object_folder(
+        where, lambda: make_next_id(collection.config.accession_pattern, used, received_day.year),
+        lambda object_id: make_object_text(object_id, object_type, title.strip(), title_en.strip(), method, donor,
+                                           received_day.isoformat(), loan_until, original_held_by.strip()),
+        lambda object_id: f"{object_id}\t{received_day.isoformat()}\t{object_type}\t{title.strip()}\n", used)
     return where.record(object_id)
 
 
@@ -137,8 +134,7 @@ def write_new_person(root: Path, *, kind: str, name: str) -> Path:
         path = where.person(candidate)
         if candidate not in moved:
             try:
-                with path.open("x", encoding="utf-8") as handle:
-                    handle.write(make_person_text(kind, name.strip()))
+                create_new(path, make_person_text(kind, name.strip()))
                 return path
             except FileExistsError:
                 pass

@@ -135,7 +135,12 @@ def to_edtf(text: str) -> tuple[str | None, DateProblem | None]:
 
     Day/month/year as in Vietnam (12/5/1972 is 12 May); `khoảng` adds EDTF's `~`, `có lẽ` its `?`.
     """
-    written = " ".join(str(text).split())
+    return _to_edtf(" ".join(str(text).split()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _to_edtf(written: str) -> tuple[str | None, DateProblem | None]:
+    # a collection writes the same dates again and again: each one is read once a process
     if not written:
         return None, None
     try:

@@ -10,21 +10,24 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import layout, media, pdf
+from . import layout, media, pdf, readcache
+from .crashpoints import crash_point
+from .output import same_file
 from .errors import MediaError, Problem, make_params
 from .messages import N_
 from .model import Artifact, Collection, Scan
 from .progress import Progress, no_progress
 from .stages import BuildContext, Stage, StageReport
-from .tiles import PILLOW_VERSION, link_file, make_info_json, make_sizes, to_display, write_pyramid
+from .tiles import PILLOW_VERSION, link_file, make_info_json, make_max_size, make_sizes, to_display, write_pyramid
 from .urls import Urls
 
 # Bump when the way derivatives are made changes, so every cached service is made again.
-RECIPE_VERSION = 3
+RECIPE_VERSION = 4  # 4: full/max cut down to a level, no whole-image copy of the tiles
 SERVICE_FILE = "service.json"  # in the cache: what info.json needs, minus the id (base_url may change)
 
 
@@ -44,19 +47,30 @@ class ImageService:
     sha256: str = ""  # of the master, as read during this build
     cache_entry: str = ""  # the folder of the cache's images/ it was published from
     page: int = 0  # the page of a PDF master it shows (Scan.page)
+    max_size: tuple[int, int] = (0, 0)  # what full/max shows: the image, or a level of it (tiles.make_max_size)
 
     @property
     def service_path(self) -> str:
         """The image service folder, site-relative."""
         return Urls.image_service(self.object_id, self.n)
 
+    def ladder(self) -> list[tuple[str, int, int]]:
+        """Every whole image the service serves, smallest first, as (site path, width, height): the
+        `sizes`, and `full/max` when it is larger than all of them (the image at full size)."""
+        ladder = [(Urls.image_size(self.object_id, self.n, w, h), w, h) for w, h in self.sizes]
+        if self.max_size[0] > max((w for w, _ in self.sizes), default=0):
+            ladder.append((Urls.image_max(self.object_id, self.n), *self.max_size))
+        return ladder
+
     def size(self, min_width: int) -> tuple[int, int]:
         """The smallest pre-made size at least `min_width` wide (or the largest): level 0 serves no other."""
-        return next(((w, h) for w, h in self.sizes if w >= min_width), self.sizes[-1] if self.sizes else (0, 0))
+        ladder = self.ladder() or [("", 0, 0)]
+        return next(((w, h) for _, w, h in ladder if w >= min_width), ladder[-1][1:])
 
     def size_path(self, min_width: int) -> str:
         """That size's file, site-relative."""
-        return Urls.image_size(self.object_id, self.n, *self.size(min_width))
+        size = self.size(min_width)
+        return next((path for path, w, h in self.ladder() if (w, h) == size), "")
 
 
 @dataclass
@@ -66,6 +80,7 @@ class Derivatives:
     processed: int = 0
     reused: int = 0
     problems: list[Problem] = field(default_factory=list)
+    borrowed: list[str] = field(default_factory=list)  # service folders of the old site kept as they are
     _index: dict[str, list[ImageService]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _index_size: int = field(default=-1, init=False, repr=False, compare=False)
 
@@ -108,6 +123,8 @@ class Job:
     jpeg_quality: int
     max_pixels: int
     page: int = 0  # the page of a PDF master to render (Scan.page)
+    old_dir: str = ""  # the site this build replaces, whose unchanged services are kept as they are
+    sha256: str = ""  # the master's, known unchanged since an earlier build (readcache.MasterHashes)
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,7 @@ class Outcome:
     service: ImageService | None = None
     problems: tuple[Problem, ...] = ()
     reused: bool = False
+    borrowed: bool = False  # the old site's folder of this service is kept (moved in at the swap)
 
 
 def make_settings_key(job: Job) -> str:
@@ -122,6 +140,8 @@ def make_settings_key(job: Job) -> str:
     settings = {"recipe": RECIPE_VERSION, "pillow": PILLOW_VERSION, "kind": job.kind}
     if job.kind == "image":
         settings.update(tile_size=job.tile_size, jpeg_quality=job.jpeg_quality)
+    else:  # recordings published before their APEv2 tags were taken out are made again
+        settings.update(tags="all-formats")
     if job.page:  # a PDF's page is drawn by PDFium, at a resolution held under max_pixels
         settings.update(pdfium=pdf.VERSION, max_pixels=job.max_pixels)
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
@@ -138,20 +158,20 @@ def make_service(job: Job) -> Outcome:
     """Publish one scan: reuse or make its cached derivatives, then link them into the site.
     Top-level and fed plain values, so any concurrent.futures executor can run it."""
     try:
-        sha = media.read_sha256(Path(job.master))
+        sha = job.sha256 or media.read_sha256(Path(job.master))
         entry = Path(job.cache_dir) / "images" / make_entry_name(job, sha)
         reused = (entry / SERVICE_FILE).is_file()
         if not reused:
             _make_entry(job, entry)
         described = json.loads((entry / SERVICE_FILE).read_text(encoding="utf-8"))
         notes = described.pop("notes", [])
-        service = _publish(job, entry, described, sha)
+        service, borrowed = _publish(job, entry, described, sha)
     except MediaError as exc:
         return Outcome(problems=(_problem(job, exc.template, exc.params),))
     except OSError as exc:
         return Outcome(problems=(_problem(job, N_("cannot be read or its derivatives written ({error})"),
                                           make_params(error=exc.strerror or exc)),))
-    return Outcome(service=service, reused=reused,
+    return Outcome(service=service, reused=reused, borrowed=borrowed,
                    problems=tuple(_note_problem(job, note) for note in notes))
 
 
@@ -199,30 +219,50 @@ def _make_entry(job: Job, entry: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _publish(job: Job, entry: Path, described: dict, sha: str) -> ImageService:
+def _publish(job: Job, entry: Path, described: dict, sha: str) -> tuple[ImageService, bool]:
+    """Link a cache entry's files into the site, or say (True) the old site's are the same, to keep."""
     site = Path(job.site_dir)
     if job.kind != "image":
         suffix = Path(job.file).suffix.lower()
         media_path = make_media_path(job)
+        service = ImageService(job.object_id, job.n, job.file, job.kind, duration=described["duration"],
+                               media_path=media_path, sha256=sha, cache_entry=entry.name)
+        if job.old_dir and same_file(Path(job.old_dir) / media_path, entry / f"media{suffix}"):
+            return service, True
         os.makedirs((site / media_path).parent, exist_ok=True)
         link_file(entry / f"media{suffix}", site / media_path)
-        return ImageService(job.object_id, job.n, job.file, job.kind, duration=described["duration"],
-                            media_path=media_path, sha256=sha, cache_entry=entry.name)
+        return service, False
     service_path = Urls.image_service(job.object_id, job.n)
+    sizes = [tuple(s) for s in described["sizes"]]
+    max_size = tuple(described["max_size"])
+    info = make_info_json(Urls(job.base_url).absolute(service_path), described["width"], described["height"],
+                          described["tile_size"], described["scale_factors"], sizes, max_size)
+    text = json.dumps(info, ensure_ascii=False, indent=2) + "\n"
+    service = ImageService(job.object_id, job.n, job.file, "image", width=described["width"],
+                           height=described["height"], sizes=tuple(sizes), sha256=sha, cache_entry=entry.name,
+                           page=job.page, max_size=max_size)
+    if job.old_dir and _unchanged(Path(job.old_dir), service_path, entry, text):
+        return service, True
     folder = site / service_path
     files = sorted(entry.rglob("*.jpg"))
     for parent in sorted({folder / p.parent.relative_to(entry) for p in files}):
         os.makedirs(parent, exist_ok=True)
     for path in files:
         link_file(path, folder / path.relative_to(entry))
-    sizes = [tuple(s) for s in described["sizes"]]
-    info = make_info_json(Urls(job.base_url).absolute(service_path), described["width"], described["height"],
-                          described["tile_size"], described["scale_factors"], sizes)
-    (site / Urls.info_json(service_path)).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n",
-                                                    encoding="utf-8")
-    return ImageService(job.object_id, job.n, job.file, "image", width=described["width"],
-                        height=described["height"], sizes=tuple(sizes), sha256=sha, cache_entry=entry.name,
-                        page=job.page)
+    (site / Urls.info_json(service_path)).write_text(text, encoding="utf-8")
+    return service, False
+
+
+def _unchanged(old_site: Path, service_path: str, entry: Path, info_text: str) -> bool:
+    """Whether the old site's folder of the service holds exactly what publishing `entry` would: its
+    full/max is the entry's own (a hard link: the entry's files never change), its info.json the same."""
+    witness = Urls.image_request("full", "max")
+    try:
+        return (same_file(old_site / service_path / witness, entry / witness)
+                and (old_site / Urls.info_json(service_path)).read_text(encoding="utf-8") == info_text)
+    except (OSError, UnicodeDecodeError):
+        return False
+
 
 
 def make_media_path(job: Job) -> str:
@@ -242,7 +282,8 @@ def read_services(collection: Collection) -> Derivatives:
             if job.kind == "image":
                 width, height = media.read_image_size(Path(job.master), job.max_pixels, job.page)
                 services.append(ImageService(job.object_id, job.n, job.file, "image", width, height,
-                                             sizes=tuple(make_sizes(width, height, tile_size)), page=job.page))
+                                             sizes=tuple(make_sizes(width, height, tile_size)), page=job.page,
+                                             max_size=make_max_size(width, height, tile_size)))
             else:
                 services.append(ImageService(job.object_id, job.n, job.file, job.kind,
                                              media_path=make_media_path(job),
@@ -254,7 +295,8 @@ def read_services(collection: Collection) -> Derivatives:
 
 # -- the whole collection ---------------------------------------------------------------------
 
-def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path) -> tuple[list[Job], list[Problem]]:
+def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path,
+              old_site: Path | None = None) -> tuple[list[Job], list[Problem]]:
     """A job per scan whose master is a real file inside the collection; a problem for the others."""
     root = Path(collection.root).resolve()
     config = collection.config
@@ -265,7 +307,8 @@ def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path) -> tuple[
             rel = layout.scan_rel(obj.id, scan.file)
             folder, path = where.scans(obj.id), where.scan(obj.id, scan.file)
             job = Job(obj.id, n, scan.file, scan.kind, str(path), rel, str(site_dir), str(cache_dir),
-                      config.base_url, config.tile_size, config.jpeg_quality, config.max_image_pixels, scan.page)
+                      config.base_url, config.tile_size, config.jpeg_quality, config.max_image_pixels, scan.page,
+                      str(old_site or ""))
             reason = _unsafe(path, folder, root)
             if reason:
                 problems.append(_problem(job, reason))
@@ -277,11 +320,10 @@ def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path) -> tuple[
 def _unsafe(path: Path, folder: Path, root: Path) -> str:
     """Why a master must not be read, or ''. A symlink or a '..' could publish any file on the
     machine (a private letter, a password file) as if it were a scan."""
-    if path.is_symlink() or any(p.is_symlink() for p in path.parents if root in p.parents):
-        return N_("a symbolic link; a master must be a real file inside the collection")
+    reason = layout.refused(path, root)
+    if reason:
+        return reason
     resolved = path.resolve()
-    if root not in resolved.parents:
-        return N_("a path leading outside the collection")
     if resolved.parent != folder.resolve():
         return N_("a path leading outside its scans/ folder")
     if not resolved.is_file():
@@ -290,19 +332,24 @@ def _unsafe(path: Path, folder: Path, root: Path) -> str:
 
 
 def write_image_services(collection: Collection, site_dir: Path, cache_dir: Path, *, jobs: int | None = None,
-                         executor_factory=None, progress: Progress = no_progress) -> Derivatives:
-    """Write every scan's image service (or media file) under site_dir, in parallel across scans.
+                         executor_factory=None, progress: Progress = no_progress,
+                         old_site: Path | None = None) -> Derivatives:
+    """Write every scan's image service (or media file) under site_dir, in parallel across scans,
+    but those `old_site` (the site replaced) holds as they would be: listed in `borrowed` instead.
     `executor_factory(max_workers)` may return any concurrent.futures Executor (a Dask client's
     `get_executor()` included); the default is a pool of processes. `progress` is told of each
     scan as it finishes (a scan skipped is done too), its master's path as the current file."""
-    todo, problems = make_jobs(collection, Path(site_dir).resolve(), Path(cache_dir).resolve())
+    todo, problems = make_jobs(collection, Path(site_dir).resolve(), Path(cache_dir).resolve(), old_site)
+    hashes = readcache.MasterHashes(Path(cache_dir))  # a master is hashed again only once changed
+    todo = [replace(job, sha256=hashes.known(job.master)) for job in todo]
     result = Derivatives(scans=len(todo) + len(problems), problems=problems)
     task, done = DerivativesStage.name, len(problems)
     if result.scans:
         progress(task, done, result.scans)
     if todo:
         workers = jobs or os.cpu_count() or 1
-        factory = executor_factory or (lambda n: concurrent.futures.ProcessPoolExecutor(max_workers=n))
+        factory = executor_factory or (lambda n: concurrent.futures.ProcessPoolExecutor(max_workers=n,
+                                                                                          initializer=_die_with_parent))
         with factory(min(workers, len(todo))) as executor:
             futures = {executor.submit(make_service, job): job for job in todo}
             for future in concurrent.futures.as_completed(futures):
@@ -313,14 +360,32 @@ def write_image_services(collection: Collection, site_dir: Path, cache_dir: Path
                                                                   make_params(error=repr(exc))),))
                 result.problems.extend(outcome.problems)
                 if outcome.service is not None:
+                    hashes.learn(futures[future].master, outcome.service.sha256)
                     result.services.append(outcome.service)
                     result.reused += outcome.reused
                     result.processed += not outcome.reused
+                    if outcome.borrowed:
+                        result.borrowed.append(outcome.service.media_path or outcome.service.service_path)
                 done += 1
                 progress(task, done, result.scans, futures[future].rel)
+                crash_point(f"derivatives.after-scan-{done}")
+    hashes.save()
     result.services.sort(key=lambda s: (s.object_id, s.n))
     result.problems.sort(key=lambda p: (p.path, p.severity))
     return result
+
+
+def _die_with_parent() -> None:
+    """In a worker of the pool: exit once the build that started it is gone (killed, it could not stop
+    its pool; the workers, each holding the pool's pipes open, would wait for work forever)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 # A work folder of _make_entry this old belongs to no build still running.
@@ -364,11 +429,15 @@ class DerivativesStage(Stage):
 
     def run(self, context: BuildContext) -> StageReport:
         context.cache.mkdir(parents=True, exist_ok=True)
+        old_site = context.previous if not context.mount else None  # a whole site's service folders
         images = write_image_services(context.public, context.path(""), context.cache, jobs=context.jobs,
-                                      executor_factory=context.executor_factory, progress=context.progress)
+                                      executor_factory=context.executor_factory, progress=context.progress,
+                                      old_site=old_site)
         context.values[self.name] = images
+        context.borrowed.extend(sorted(images.borrowed))
         return StageReport(self.name, problems=list(images.problems), counts={
-            "scans": images.scans, "scans_processed": images.processed, "scans_reused": images.reused})
+            "scans": images.scans, "scans_processed": images.processed, "scans_reused": images.reused,
+            "services_kept": len(images.borrowed)})
 
     def finish(self, context: BuildContext, report: StageReport) -> None:
         # Only once the new site is in place: its files are hard links, which outlive the folders removed.

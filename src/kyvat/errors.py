@@ -41,6 +41,10 @@ class Words(str):
         return words
 
 
+# what a problem of a draft record adds, so the curator knows why it is only a warning
+DRAFT_NOTE = N_("draft: not published until its 'draft: true' is removed")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in the collection: where it is, what was expected, what was found.
@@ -60,6 +64,8 @@ class Problem:
     # "scan": the problem concerns one scan only; a build skips that scan and goes on (exit 1)
     scope: str = ""
     params: tuple[tuple[str, str], ...] = ()  # the values of the templates' {fields}, as text
+    # in a record marked `draft: true`: a warning whatever it was, and the record is not published
+    draft: bool = False
 
     @property
     def is_error(self) -> bool:
@@ -77,6 +83,8 @@ class Problem:
             text += f", found {self.fill(self.found)}"
         if self.hint:
             text += f" ({self.fill(self.hint)})"
+        if self.draft:
+            text += f" [{DRAFT_NOTE}]"
         return text
 
     def as_dict(self) -> dict:
@@ -136,6 +144,11 @@ class CatalogueError(KyvatError):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.detail}" if self.field else self.detail
+
+
+class HistoryError(KyvatError):
+    """The collection's git history cannot be read or written (history.py); a template marked with
+    N_ filled from `params`, git's own words quoted as a Value."""
 
 
 class PortInUse(KyvatError):

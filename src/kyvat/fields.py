@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from . import dates
+from . import dates, layout
 from .errors import Problem, Value, Words, make_params
 from .messages import N_
 from .model import LANGUAGES, Date, Place, Text
@@ -145,11 +145,17 @@ class FieldReader:
     def strings(self, data: Any, key: str, field: str) -> tuple[str, ...]:
         return tuple(s for s in self.each(data, key, field, self.string) if s)
 
-    def integer(self, value: Any, field: str, line: int | None, default: int) -> int:
+    def integer(self, value: Any, field: str, line: int | None, default: int,
+                within: tuple[int, int] | None = None) -> int:
+        """A whole number, not negative; `within` (lowest, highest) bounds a setting."""
         if value is None:
             return default
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
+            if within is None or within[0] <= value <= within[1]:
+                return value
+            self.problem(field, N_("a whole number from {low} to {high}"), literal(describe(value)), line,
+                         params=make_params(low=within[0], high=within[1]))
+            return default
         self.problem(field, N_("a whole number"), describe(value), line)
         return default
 
@@ -275,14 +281,26 @@ class FieldReader:
         return {key: data[key] for key in keys if data.get(key) not in (None, "")}
 
 
+MAX_TEXT_BYTES = 1_000_000  # a record, a page or a transcript is a few KB: past this it is not one
+
+
 def read_text_file(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    """The text of a record, page or transcript; a file past MAX_TEXT_BYTES is refused unread."""
     try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            expected = N_("a text file of at most {limit} MB (scans and recordings go in scans/)")
+            problems.append(Problem(rel, "", expected, N_("a file of {size} MB"), 1,
+                                    params=make_params(limit=MAX_TEXT_BYTES // 1_000_000,
+                                                       size=f"{size / 1_000_000:.1f}")))
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(rel, "", N_("a readable file"), exc.strerror or str(exc)))
         return None
     try:
-        return raw.decode("utf-8-sig")
+        # Windows' line ends read as "\n", as Python's text files do: an embed's line ends where it shows
+        return raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(Problem(rel, "", N_("text encoded as UTF-8 (save the file as UTF-8)"),
@@ -290,10 +308,22 @@ def read_text_file(path: Path, rel: str, problems: list[Problem]) -> str | None:
         return None
 
 
+def is_refused(root: Path, path: Path, rel: str, problems: list[Problem], scope: str = "") -> bool:
+    """Whether `path` (a transcript, an object's folder) is a symbolic link or leads out of the collection,
+    by the rule the masters follow too (layout.refused); if so, a problem names it and it is not read."""
+    reason = layout.refused(path, root) if path.is_symlink() or path.exists() else ""
+    if reason:
+        problems.append(Problem(rel, "", N_("a real file or folder inside the collection"), reason, scope=scope))
+    return bool(reason)
+
+
 def read_yaml_file(path: Path, rel: str, problems: list[Problem]) -> Any:
     text = read_text_file(path, rel, problems)
-    if text is None:
-        return None
+    return None if text is None else to_yaml_data(text, rel, problems)
+
+
+def to_yaml_data(text: str, rel: str, problems: list[Problem]) -> Any:
+    """The data of a YAML file's text (None, with a problem, when it has none or is not YAML)."""
     try:
         data = make_yaml(text)
     except YamlSyntaxError as exc:

@@ -8,6 +8,7 @@ overrides single keys, and the override shows everywhere the word is used.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,6 +32,12 @@ _DECADE = re.compile(r"^(\d{3})X([~?%]?)$")
 
 def make_strings(text: str, path: str) -> dict[str, dict[str, str]]:
     """Parse one i18n.yaml: every key must give a string for every language."""
+    return {key: dict(texts) for key, texts in _parse_strings(text, path).items()}
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_strings(text: str, path: str) -> dict[str, dict[str, str]]:
+    # parsed once a process: every read of a collection reads kyvat's own table (tens of milliseconds)
     try:
         data = make_yaml(text)
     except YamlSyntaxError as exc:

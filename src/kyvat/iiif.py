@@ -10,11 +10,11 @@ from pathlib import Path
 
 import iiif_prezi3 as prezi
 
-from . import derivatives, i18n
+from . import derivatives, i18n, pagekeys
 from .derivatives import Derivatives, ImageService, make_scan_pairs
 from .i18n import Words, read_words
 from .model import ACQUISITION_METHODS, LANGUAGES, OBJECT_TYPES, PERSON_ROLES, Artifact, Collection, Date, Scan, Text
-from .urls import Urls
+from .urls import Urls, make_href
 from .stages import BuildContext, Stage, StageReport
 
 # A bare string is Vietnamese everywhere in kyvat; set once here so prezi3 never writes "none".
@@ -65,19 +65,20 @@ def _thumbnail(collection: Collection, services: list[ImageService]) -> list[pre
 def _homepages(collection: Collection, words: Words, key: str, what: str) -> list[prezi.Homepage]:
     """The site page `key` in each of the site's languages."""
     urls, name = _urls(collection), words(what)
-    return [prezi.Homepage(id=urls.canonical(key, lang), type="Text", format="text/html", language=[lang], label=_lang(
-        Text(words(f"iiif.{lang}_page", what=name.vi).vi, words(f"iiif.{lang}_page", what=name.en).en)))
-        for lang in urls.languages]
+    return [prezi.Homepage(id=make_href(urls.canonical(key, lang)), type="Text", format="text/html",
+                           language=[lang], label=_lang(Text(words(f"iiif.{lang}_page", what=name.vi).vi,
+                                                             words(f"iiif.{lang}_page", what=name.en).en)))
+            for lang in urls.languages]
 
 
 def _provider(collection: Collection) -> list[prezi.Provider]:
     config, urls = collection.config, _urls(collection)
     provider = config.provider
     name = provider.name if provider and provider.name else config.name
-    homepage = (provider.homepage if provider else "") or urls.absolute(urls.home())
+    homepage = make_href((provider.homepage if provider else "") or urls.absolute(urls.home()))
     logo = None
     if provider and provider.logo:
-        url = provider.logo if "://" in provider.logo else urls.absolute(provider.logo.lstrip("/"))
+        url = make_href(provider.logo if "://" in provider.logo else urls.absolute(provider.logo.lstrip("/")))
         logo = [prezi.AnnotationBody(id=url, type="Image", format=_format(url))]
     return [prezi.Provider(id=homepage, label=_lang(name), logo=logo,
                            homepage=[prezi.Homepage(id=homepage, type="Text", format="text/html", label=_lang(name))])]
@@ -86,7 +87,7 @@ def _provider(collection: Collection) -> list[prezi.Provider]:
 def _rights(collection: Collection, obj: Artifact | None = None) -> str:
     """The rights URI in the http form IIIF requires for rightsstatements.org and Creative Commons."""
     uri = obj.rights.uri if obj is not None and obj.rights else collection.config.rights
-    return uri.replace("https://", "http://", 1)
+    return make_href(uri.replace("https://", "http://", 1))
 
 
 def _attribution(collection: Collection, obj: Artifact | None = None) -> Text:
@@ -211,7 +212,7 @@ def make_manifest(collection: Collection, obj: Artifact, services: list[ImageSer
         homepage=_homepages(collection, words, urls.object(obj.id), "iiif.object_page"),
         thumbnail=_thumbnail(collection, services), navDate=_nav_date(obj),
         behavior=["paged"] if obj.paged and len(canvases) > 1 else None,
-        seeAlso=[prezi.LinkedResource(id=urls.absolute(urls.record(obj.id)), type="Dataset",
+        seeAlso=[prezi.LinkedResource(id=make_href(urls.absolute(urls.record(obj.id))), type="Dataset",
                                       format="application/json", profile=urls.absolute(urls.record_schema()),
                                       label=_lang(words("iiif.record")))],
         partOf=_memberships(collection, obj, words), items=canvases)
@@ -249,7 +250,7 @@ def make_record(collection: Collection, obj: Artifact, services: list[ImageServi
     return {
         "id": obj.id, "profile": urls.absolute(urls.record_schema()),
         "manifest": urls.absolute(urls.manifest(obj.id)) if manifest else None,
-        "homepage": {lang: urls.canonical(urls.object(obj.id), lang) for lang in urls.languages},
+        "homepage": {lang: make_href(urls.canonical(urls.object(obj.id), lang)) for lang in urls.languages},
         "title": obj.title.as_dict(), "object_type": obj.object_type, "description": obj.description.as_dict(),
         "history": obj.history.as_dict(), "count": obj.count, "materials": obj.materials.as_dict(),
         "dimensions": {k: v for k, v in (("height", d.height), ("width", d.width), ("depth", d.depth),
@@ -303,14 +304,16 @@ def make_record_schema(collection: Collection) -> dict:
     }
 
 
-def make_documents(collection: Collection, images: Derivatives, words: Words) -> dict[str, dict]:
-    """Every IIIF document of the public collection, keyed by its path inside the site's iiif/ folder."""
+def make_documents(collection: Collection, images: Derivatives, words: Words,
+                   kept: set[str] | frozenset[str] = frozenset()) -> dict[str, dict]:
+    """Every IIIF document of the public collection, keyed by its path inside the site's iiif/ folder,
+    but the manifests and records of the objects `kept` (those of the old site are)."""
     inside = Urls.inside_iiif
     docs: dict[str, dict] = {inside(Urls.record_schema()): make_record_schema(collection)}
     # A Manifest must hold at least one Canvas (Presentation 3.0, `items`): an object with nothing to
     # show (no scans yet, or no consent to publish its images) has its record.json and no manifest.
     shown = {obj.id for obj in collection.objects if images.of(obj.id)}
-    for obj in collection.objects:
+    for obj in (o for o in collection.objects if o.id not in kept):
         services = images.of(obj.id)
         if obj.id in shown:
             docs[inside(Urls.manifest(obj.id))] = make_manifest(collection, obj, services, words)
@@ -382,8 +385,19 @@ class IIIFStage(Stage):
 
     def run(self, context: BuildContext) -> StageReport:
         images, problems = derivatives.published(context)
-        documents = make_documents(context.public, images, context.words)
-        written = write_documents(documents, context.path(Urls.iiif()))
+        folder = context.path(Urls.iiif())
+        old = context.previous / Urls.iiif() if context.previous and not context.mount else None
+        keys = {} if context.mount else pagekeys.make_object_keys(context.public, images,
+                                                                  pagekeys.make_code(context.root))
+        same = pagekeys.find_unchanged(keys, pagekeys.previous_keys(context.values, "documents"),
+                                       (o.id for o in context.public.objects)) if old else set()
+        kept = {object_id for object_id in same if (old / Urls.inside_iiif(Urls.record(object_id))).is_file()
+                and (old / Urls.inside_iiif(Urls.manifest(object_id))).is_file() == bool(images.of(object_id))}
+        written = write_documents(make_documents(context.public, images, context.words, kept), folder)
+        for object_id in sorted(kept):  # made of the same: the old site's files
+            for document in (Urls.record(object_id), Urls.manifest(object_id)):
+                pagekeys.link_old(old / Urls.inside_iiif(document), folder / Urls.inside_iiif(document))
+        pagekeys.note_keys(context.values, "documents", keys)
         return StageReport(self.name, problems=problems, counts={
             "manifests": sum(bool(images.of(obj.id)) for obj in context.public.objects), "iiif_written": written,
             "canvases": sum(len(images.of(obj.id)) for obj in context.public.objects)})

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import N_, MediaError, RecordError, Value, make_params
-from .layout import Layout, record_rel, scan_rel
+from .crashpoints import crash_point
+from .layout import PARTIAL_PREFIX, PARTIAL_SUFFIX, Layout, partial_of, record_rel, scan_rel
 from .media import CHUNK, MASTER_EXTENSIONS, make_listed_scans, read_duration, read_image, read_sha256
 from .model import IMAGE_EXTENSIONS
 from .progress import Progress, no_progress
@@ -39,6 +40,7 @@ def write_scans(root: Path, object_id: str, files: list[Path], label_vi: str = "
     listed = make_listed_scans(record.read_text(encoding="utf-8"))
     scans = where.scans(object_id)
     scans.mkdir(exist_ok=True)
+    _take_back_abandoned(scans, record.read_text(encoding="utf-8"))
     existing = sorted(p.name for p in scans.iterdir() if not p.name.startswith("."))
     number = _next_number(existing + list(listed))
     sha_of = functools.cache(lambda name: read_sha256(scans / name))  # the edit is made twice: hash once
@@ -57,13 +59,29 @@ def write_scans(root: Path, object_id: str, files: list[Path], label_vi: str = "
             known[sha] = str(source)
             number += 1
             progress("copy", len(added), len(files), scan_rel(object_id, name))
+            crash_point(f"add-scan.copied-{len(added)}")
         write_edit(record, rel, lambda data: _add_entries(data, added, existing, sha_of, label_vi, label_en, rel),
                    root=root)
+        crash_point("add-scan.recorded")
     except BaseException:
         for name, _ in added:  # nothing half-done: masters the record does not list are taken back
             (scans / name).unlink(missing_ok=True)
         raise
+    finally:
+        for name, _ in added:
+            where.partial_scan(object_id, name).unlink(missing_ok=True)
     return added
+
+
+def _take_back_abandoned(scans: Path, record_text: str) -> None:
+    """Undo what an add-scan killed mid-way left in `scans`: a copy keeps its hidden name (a second
+    link to the master) until the record lists the master, so a master whose hidden copy is still
+    there and which the record does not name was never recorded, and goes with its copy."""
+    for partial in sorted(scans.glob(f"{PARTIAL_PREFIX}*{PARTIAL_SUFFIX}")):
+        name, target = partial_of(partial.name), scans / partial_of(partial.name)
+        if name and name not in record_text and target.is_file() and os.path.samefile(partial, target):
+            target.unlink()
+        partial.unlink(missing_ok=True)
 
 
 def _add_entries(data: dict, added: list[tuple[str, str]], existing: list[str], sha_of: Callable[[str], str],
@@ -103,13 +121,15 @@ def _copy_new(source: Path, partial: Path, target: Path, known: dict[str, str]) 
     """Copy under a hidden name (`partial`), hashing the bytes as written; check the copy against
     that hash and against the masters already `known` (checksum -> where); only then give it its
     name, never replacing a file (even one that appeared meanwhile). A copy cut short by a crash or
-    a power cut is left under the hidden name, which no reader takes for a scan and validate names."""
+    a power cut is left under the hidden name, which no reader takes for a scan and validate names.
+    The hidden name stays, a second link to the master, until the record lists it (write_scans)."""
     digest = hashlib.sha256()
     try:
         with open(source, "rb") as src, open(partial, "wb") as dst:
             while chunk := src.read(CHUNK):
                 digest.update(chunk)
                 dst.write(chunk)
+                crash_point("add-scan.copying")
             dst.flush()
             os.fsync(dst.fileno())  # whole on disk before the record names it
         shutil.copystat(source, partial)
@@ -120,8 +140,9 @@ def _copy_new(source: Path, partial: Path, target: Path, known: dict[str, str]) 
             raise MediaError(str(source), N_("is the same file as {other} (the same SHA-256); a master is never "
                                              "added twice, so nothing was added"), make_params(other=known[sha]))
         _link_new(partial, target)
-    finally:
+    except BaseException:
         partial.unlink(missing_ok=True)
+        raise
     return sha
 
 

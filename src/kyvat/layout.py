@@ -3,13 +3,18 @@
 Every module asks here for a path instead of joining folder names itself, so the layout a curator
 sees (objects/ID/record.yaml, scans/, transcripts/, people/…) is written down once. Paths are
 given both as collection-relative POSIX strings (for messages, which name files the way a curator
-sees them) and as absolute `Path`s under a root. Nothing here reads or writes a file.
+sees them) and as absolute `Path`s under a root. Nothing here reads or writes a file; `refused` looks
+at where a path leads (its links), no further.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import N_
 
 CONFIG_FILE = "kyvat.yaml"
 RECORD_FILE = "record.yaml"
@@ -33,6 +38,7 @@ TRANSCRIPT_SUFFIX = ".txt"
 # a scan (names starting with "." are not scans).
 PARTIAL_PREFIX, PARTIAL_SUFFIX = ".", ".partial"
 PERSON_SUFFIX = ".yaml"
+JOURNAL_NOTE_SUFFIX = ".json"
 # Nothing a curator catalogued is ever deleted: `kyvat remove-scan` moves a master (and its
 # transcript) into scans/.removed/, and `kyvat merge person` moves the merged file into
 # people/.merged/. Hidden names, so no reader takes them for scans or people.
@@ -46,12 +52,28 @@ COLLECTION_FOLDERS = (OBJECTS_DIR, PEOPLE_DIR, EXHIBITIONS_DIR, PAGES_DIR)
 
 CACHE_DIR = ".kyvat-cache"  # beside the collection, never inside it
 INDEX_DIR = "index"  # the research index, inside the cache
+READ_CACHE_FILE = "records.pickle"  # what reading each record gave, while its files are unchanged (readcache)
+HASH_CACHE_FILE = "masters.pickle"  # each master's sha256, while its size and time are unchanged (readcache)
+TRASH_DIR = "trash"  # old sites being deleted in the background, inside the cache (output.retire)
+OUTPUTS_DIR = "outputs"  # what each output built from the cache was made from (inputs.py)
+OUTPUT_RECORD_SUFFIX = ".json"
+PREVIEW_SUFFIX = ".desk-preview"  # the desk's preview site, beside the cache folder
 
 
 # -- collection-relative names, for messages -----------------------------------------------------
 
 def object_dir_rel(object_id: str) -> str:
     return f"{OBJECTS_DIR}/{object_id}"
+
+
+def record_in(folder: Path) -> Path:
+    """The record file of an object folder that has no id yet (a new object's staging folder)."""
+    return folder / RECORD_FILE
+
+
+def journal_note(folder: Path, number: int) -> Path:
+    """The `number`-th note of an undo journal (journal.py): what one file held before the command."""
+    return folder / (format(number, "06d") + JOURNAL_NOTE_SUFFIX)
 
 
 def record_rel(object_id: str) -> str:
@@ -98,6 +120,19 @@ def person_rel(person_id: str) -> str:
     return f"{PEOPLE_DIR}/{person_id}{PERSON_SUFFIX}"
 
 
+def record_of(rel: str) -> tuple[str, str] | None:
+    """What record a collection-relative path is: ("object", ID) for objects/ID/record.yaml,
+    ("person", ID) for people/ID.yaml, None for any other file."""
+    parts = rel.split("/")
+    if len(parts) == 3 and parts[0] == OBJECTS_DIR and parts[2] == RECORD_FILE and parts[1].strip(".") \
+            and not parts[1].startswith("."):
+        return "object", parts[1]
+    if len(parts) == 2 and parts[0] == PEOPLE_DIR and parts[1].endswith(PERSON_SUFFIX) \
+            and parts[1][:-len(PERSON_SUFFIX)]:
+        return "person", parts[1][:-len(PERSON_SUFFIX)]
+    return None
+
+
 def removed_scan_rel(object_id: str, name: str) -> str:
     return f"{scans_rel(object_id)}/{REMOVED_DIR}/{name}"
 
@@ -108,6 +143,27 @@ def merged_person_rel(name: str) -> str:
 
 def words_rel() -> str:
     return f"{TEMPLATES_DIR}/{WORDS_FILE}"
+
+
+# -- the one rule for what may be read as part of a collection ------------------------------------
+
+def refused(path: Path, root: Path) -> str:
+    """Why `path` (a master, a transcript, an object's folder, the logo, a static file) must not be
+    read as part of the collection at `root`, or '': a symbolic link, at its end or on its way below
+    `root`, or a path that leads outside `root` ('..'). A link or a '..' could publish any file on the
+    machine (a private letter, a password file) as if it were the collection's."""
+    here, root = Path(root), Path(root)
+    try:
+        parts = Path(os.path.normpath(path)).relative_to(os.path.normpath(root)).parts
+    except ValueError:
+        return N_("a path leading outside the collection")
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            return N_("a symbolic link (kyvat follows no link: one could lead to any file on the computer)")
+    if root.resolve() not in Path(path).resolve().parents:
+        return N_("a path leading outside the collection")
+    return ""
 
 
 # -- absolute paths under a collection root ------------------------------------------------------
@@ -198,6 +254,11 @@ class Layout:
     def person(self, person_id: str) -> Path:
         return self.people / f"{person_id}{PERSON_SUFFIX}"
 
+    def narrative(self, kind: str, slug: str, lang: str = "vi") -> Path:
+        """exhibitions/ or pages/ (`kind`) `{slug}.md`, or its English `{slug}.en.md`."""
+        folder = {EXHIBITIONS_DIR: self.exhibitions, PAGES_DIR: self.pages}[kind]
+        return folder / (f"{slug}{NARRATIVE_SUFFIX}" if lang == "vi" else f"{slug}.{lang}{NARRATIVE_SUFFIX}")
+
     def removed_scans(self, object_id: str) -> Path:
         """Where removed masters and their transcripts are kept: scans/.removed/."""
         return self.scans(object_id) / REMOVED_DIR
@@ -244,6 +305,34 @@ def cache_dir(collection_root: str | Path, cache: str | Path | None = None) -> P
     return Path(cache) if cache else Layout.of(collection_root).default_cache()
 
 
+def preview_dir(collection_root: str | Path, cache: str | Path | None = None) -> Path:
+    """The desk's preview build of a collection: beside its cache (a build refuses an output inside
+    the cache it reads), never inside the collection, never the site it publishes."""
+    folder = cache_dir(collection_root, cache).resolve()
+    return folder.parent / f"{folder.name}{PREVIEW_SUFFIX}"
+
+
 def index_dir(cache: Path) -> Path:
     """The research index inside a cache folder."""
     return Path(cache) / INDEX_DIR
+
+
+def read_cache_file(cache: Path) -> Path:
+    """The records' read cache inside a cache folder."""
+    return Path(cache) / READ_CACHE_FILE
+
+
+def hash_cache_file(cache: Path) -> Path:
+    """The masters' checksums inside a cache folder."""
+    return Path(cache) / HASH_CACHE_FILE
+
+
+def trash_dir(cache: Path) -> Path:
+    """Where old sites are deleted after a build, inside a cache folder."""
+    return Path(cache) / TRASH_DIR
+
+
+def output_record(cache: Path, out: Path) -> Path:
+    """What a cache folder knows of an output built from it (inputs.py): a file per output folder."""
+    name = hashlib.sha256(os.fsencode(Path(out).absolute())).hexdigest()[:32]
+    return Path(cache) / OUTPUTS_DIR / (name + OUTPUT_RECORD_SUFFIX)

@@ -89,16 +89,19 @@ def write_loan_extension(root: Path, object_id: str, *, until: dt.date, today: d
 
 
 def write_condition_check(root: Path, object_id: str, *, grade: str, note: str, day: dt.date,
-                          today: dt.date) -> Path:
+                          today: dt.date, note_en: str = "") -> Path:
     """Add a dated condition check. The newest check is the object's condition (`condition.grade`,
     `note`, `checked`); the one it replaces joins `condition.history`, which keeps every earlier
-    check, oldest first. A check older than the current one goes straight into the history."""
+    check, oldest first. A check older than the current one goes straight into the history. With
+    `note_en`, the note is `{vi: note, en: note_en}`."""
     if grade not in CONDITION_GRADES:
         raise make_choice_error("condition.grade", CONDITION_GRADES, grade)
     _not_after_today("condition.checked", day, today)
     obj = read_artifact(root, object_id)
     rel = record_rel(object_id)
-    check = {"grade": grade, **({"note": note.strip()} if note.strip() else {}), "checked": day}
+    words = {lang: text.strip() for lang, text in (("vi", note), ("en", note_en)) if text.strip()}
+    said = make_mapping(words, inline=True) if "en" in words else words.get("vi", "")
+    check = {"grade": grade, **({"note": said} if said else {}), "checked": day}
 
     def change(data: MutableMapping) -> None:
         condition = data.get("condition")

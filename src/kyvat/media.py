@@ -19,6 +19,7 @@ from pathlib import Path
 
 import exifread
 import mutagen
+import mutagen.apev2
 import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
@@ -26,6 +27,7 @@ from . import layout, pdf
 from .errors import MediaError, Words, make_params
 from .messages import N_
 from .model import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, Collection, has_pages
+from .salvage import read_salvaged_scans
 from .yamlfile import YamlSyntaxError, make_yaml
 
 # Pillow's names of the formats kyvat publishes (MPO: a camera JPEG holding extra pictures; HEIF: a
@@ -152,7 +154,8 @@ def _ffprobe_duration(path: Path) -> float:
 def write_public_recording(master: Path, target: Path) -> None:
     """A copy of a recording without its metadata: a phone's video carries where it was filmed
     (MP4 ©xyz), often a veteran's home, and tags may hold names. FFmpeg remuxes the streams
-    untouched; without it, mutagen strips MP3/M4A tags, and video is refused rather than leaked."""
+    untouched; without it, video is refused rather than leaked. Either way mutagen then takes out
+    every tag format left (_strip_tags)."""
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg:
         run = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y", "-i", str(master), "-map", "0",
@@ -161,14 +164,24 @@ def write_public_recording(master: Path, target: Path) -> None:
         if run.returncode:
             raise MediaError(str(master), N_("FFmpeg cannot copy this recording ({error})"),
                              make_params(error=run.stderr.strip()[-200:]))
-        return
-    if master.suffix.lower() in VIDEO_EXTENSIONS:
+    elif master.suffix.lower() in VIDEO_EXTENSIONS:
         raise MediaError(str(master), N_("FFmpeg is needed to publish a video without its metadata (which may "
                                          "hold a GPS position); install ffmpeg"))
-    shutil.copyfile(master, target)
-    stripped = mutagen.File(target)
-    if stripped is not None and stripped.tags is not None:
-        stripped.delete()
+    else:
+        shutil.copyfile(master, target)
+    _strip_tags(target)
+
+
+def _strip_tags(path: Path) -> None:
+    """Every tag format mutagen knows taken out of a recording: APEv2 (which an MP3 may carry at its
+    end beside its ID3), then the file's own kind (ID3v2 with its ID3v1 copy, MP4's atoms)."""
+    try:
+        mutagen.apev2.delete(path)
+        stripped = mutagen.File(path)
+        if stripped is not None and stripped.tags is not None:
+            stripped.delete()
+    except mutagen.MutagenError as exc:
+        raise MediaError(str(path), N_("its tags cannot be taken out ({error})"), make_params(error=exc)) from None
 
 
 # -- technical metadata ------------------------------------------------------------------------
@@ -383,7 +396,7 @@ def make_listed_scans(record_text: str, key: str = "scans") -> dict[str, str]:
     try:
         data = make_yaml(record_text)
     except YamlSyntaxError:
-        return {}
+        return read_salvaged_scans(record_text, key)  # a record YAML cannot read still names its masters
     entries = data.get(key) if isinstance(data, dict) else None
     listed = {}
     for entry in entries if isinstance(entries, list) else []:

@@ -23,6 +23,7 @@ Catalogues are extracted with Babel (`make messages`, see babel.cfg).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import gettext
 import os
@@ -30,7 +31,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .errors import N_, KyvatError, MediaError, Problem, RecordError, Value, Words
+from .errors import DRAFT_NOTE, N_, KyvatError, MediaError, Problem, RecordError, Value, Words
 from .layout import Layout
 
 DOMAIN = "kyvat"
@@ -60,11 +61,11 @@ def read_catalogue(language: str, localedir: Path = LOCALE_DIR) -> gettext.NullT
 def _(message: str) -> str:
     if not message or isinstance(message, Value):
         return message  # gettext answers "" with the catalogue's header; a Value is data, not words
-    return read_catalogue(_current["language"]).gettext(message)
+    return read_catalogue(language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return read_catalogue(_current["language"]).ngettext(singular, plural, n)
+    return read_catalogue(language()).ngettext(singular, plural, n)
 
 
 def to_language(value: str | None) -> str | None:
@@ -98,8 +99,23 @@ def read_collection_language(root: Path) -> str | None:
     return to_language(found.group(1)) if found else None
 
 
+# One request of the desk speaks its visitor's language, whatever the process's is (`speaking`).
+_request_language: contextvars.ContextVar[str | None] = contextvars.ContextVar("kyvat_language", default=None)
+
+
 def language() -> str:
-    return _current["language"]
+    return _request_language.get() or _current["language"]
+
+
+@contextlib.contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Speak `lang` in this thread (or task) only, until the block ends: the desk serves a
+    Vietnamese and an English curator at once."""
+    token = _request_language.set(lang)
+    try:
+        yield
+    finally:
+        _request_language.reset(token)
 
 
 def use_language(lang: str) -> None:
@@ -136,7 +152,7 @@ def to_problem_text(problem: Problem) -> str:
     """A problem as the curator reads it: in English exactly `str(problem)`; in another language the
     frame translated, each part's template translated before its values are filled (a part that is
     not in the catalogue is shown as written), and the field explained in words."""
-    if _current["language"] == ENGLISH:
+    if language() == ENGLISH:
         return str(problem)
     where = problem.path + (f":{problem.line}" if problem.line else "")
     severity = _("error") if problem.is_error else _("warning")
@@ -146,7 +162,8 @@ def to_problem_text(problem: Problem) -> str:
     body = (_("expected {expected}, found {found}") if problem.found else _("expected {expected}")).format(
         expected=expected, found=found)
     hint = f" ({_fill(problem, _(problem.hint))})" if problem.hint else ""
-    return f"{where}: {severity}: {what}{body}{hint}"
+    draft = f" [{_(DRAFT_NOTE)}]" if problem.draft else ""
+    return f"{where}: {severity}: {what}{body}{hint}{draft}"
 
 
 def _fill(problem: Problem, template: str) -> str:
@@ -220,6 +237,7 @@ FIELD_WORDS = {
     "scans.sha256": N_("the checksum of a scan"),
     "transcription": N_("how the transcripts were made"),
     "withdrawn": N_("the withdrawal"),
+    "draft": N_("whether the record is a draft, not published"),
     "kind": N_("what the person is to the house"),
     "name": N_("the name"),
     "aliases": N_("other names"),
@@ -247,7 +265,7 @@ _INDEX = re.compile(r"\[\d+\]")
 def field_words(field: str) -> str:
     """The words for a dotted field (`scans[2].file` as `scans.file`), in the current language;
     "" for a field with no words, or in English, where the message names the key alone."""
-    if not field or _current["language"] == ENGLISH:
+    if not field or language() == ENGLISH:
         return ""
     key = _INDEX.sub("", field)
     while key and key not in FIELD_WORDS:

@@ -24,6 +24,8 @@ PERSON_KINDS = ("martyr", "veteran", "relative", "donor", "witness")
 PERSON_ROLES = ("owner", "author", "recipient", "depicted", "subject", "speaker")
 CONDITION_GRADES = ("good", "fair", "poor", "fragile")
 VISIBILITIES = ("public", "restricted")
+GENDERS = ("male", "female")
+TRANSCRIPTIONS = ("manual", "ocr")  # how an object's transcripts/ were made
 
 # A PDF is an image master of many pages (each published as a scan); HEIC/HEIF is a phone's photo.
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".heic", ".heif", ".pdf")
@@ -225,16 +227,18 @@ class Artifact:
     location: Mapping[str, Any] = field(default_factory=dict)  # private
     private: Mapping[str, Any] = field(default_factory=dict)  # private_notes, valuation, private_fields
     withdrawn: Withdrawal | None = None
+    draft: bool = False  # saved with its problems as warnings, and published nowhere until it is removed
 
     @property
     def is_public(self) -> bool:
-        """Shown on the site: public, and not withdrawn."""
-        return self.visibility == "public" and self.withdrawn is None
+        """Shown on the site: public, not withdrawn, not a draft."""
+        return self.visibility == "public" and self.withdrawn is None and not self.draft
 
     @property
     def is_gone(self) -> bool:
-        """Was published and has been withdrawn: its old address shows a "gone" notice."""
-        return self.visibility == "public" and self.withdrawn is not None
+        """Was published and has been withdrawn: its old address shows a "gone" notice (a draft's
+        shows nothing: a draft is not published, not even as gone)."""
+        return self.visibility == "public" and self.withdrawn is not None and not self.draft
 
     @property
     def paged(self) -> bool:
@@ -288,6 +292,7 @@ class Person:
     publish_name: bool = False
     contact: Mapping[str, Any] = field(default_factory=dict)  # private
     private: Mapping[str, Any] = field(default_factory=dict)  # private_notes, private_fields
+    draft: bool = False  # saved with its problems as warnings, and named publicly nowhere until it is removed
 
 
 @dataclass(frozen=True)

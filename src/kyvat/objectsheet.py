@@ -251,9 +251,9 @@ def to_size_text(sizes: list[float | None]) -> str:
 
 
 def make_object_rows(collection: Collection, *, private: bool = False) -> tuple[list[str], list[list[str]], int]:
-    """The header and a row per object; without `private`, the restricted objects and the notes are
-    left out (how many objects were is the third value)."""
-    shown = [o for o in collection.objects if private or o.visibility == "public"]
+    """The header and a row per object; without `private`, the restricted objects, the drafts and
+    the notes are left out (how many objects were is the third value)."""
+    shown = [o for o in collection.objects if private or (o.visibility == "public" and not o.draft)]
     keys = [k for k, *_ in COLUMNS if (private or k != "private_notes")]
     header = ["STT"] + [HEADING[k] for k in keys]
     rows = []

@@ -9,12 +9,17 @@ curator's documents with it; and it can never be the folder that holds the colle
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import shutil
 import stat
 import tempfile
+import threading
 from pathlib import Path
 
+from . import crashpoints
+from .abandoned import alive
+from .crashpoints import crash_point
 from .errors import N_, KyvatError, Words, make_params
 
 MARKER = ".kyvat-output"  # in every output folder kyvat writes; its text says what the folder is
@@ -22,6 +27,18 @@ MARKER_TEXT = "Written by kyvat (kyvat build / kyvat iiif); replaced whole at ea
 # Outputs of the time before MARKER: a site or an iiif folder holds this file.
 _LEGACY = "collection.json"
 _RENAME_EXCHANGE = 2
+RETIRED = "site"  # the old site's name inside a retired folder (.OUT.old-PID-…/site) during a swap
+_OWN = (MARKER,)  # what the build writes in an output folder, besides the stages
+
+
+def holds_nothing(staging: Path | None) -> bool:
+    """Whether the stages wrote nothing into `staging` so far."""
+    return staging is not None and all(name in _OWN for name in os.listdir(staging))
+
+
+def read_top_level(out: Path) -> list[str]:
+    """The names in an output folder that its stages wrote (every one but the build's own files)."""
+    return sorted(name for name in os.listdir(out) if name not in _OWN) if out.is_dir() else []
 _AT_FDCWD = -100
 
 
@@ -47,36 +64,52 @@ def check_target(out: Path, keep_out_of: dict[str, Path], legacy: str = _LEGACY)
                             "the whole folder; choose an empty or new folder"), params=make_params(out=out))
 
 
+_WHY = {  # what a person can do about the errors of writing a site
+    errno.ENOSPC: N_("the disk is full (free some space, or build onto another disk with -o)"),
+    errno.EDQUOT: N_("the disk is full (free some space, or build onto another disk with -o)"),
+    errno.EROFS: N_("the disk is read-only (choose a folder on another disk with -o)"),
+    errno.EACCES: N_("the computer does not allow kyvat to use it (check the folder's permissions, or choose "
+                     "another folder with -o)"),
+    errno.EPERM: N_("the computer does not allow kyvat to use it (check the folder's permissions, or choose "
+                    "another folder with -o)"),
+}
+
+
+def make_write_error(out: Path, exc: OSError) -> KyvatError:
+    """The error of a build stopped by the system (a full disk, a read-only folder), naming the file
+    and the output folder, which is left as it was."""
+    why = Words(_WHY[exc.errno]) if exc.errno in _WHY else (exc.strerror or str(exc))
+    return KyvatError(N_("the build stopped at {file}: {why}; the site in {out} is left as it was"),
+                      params=make_params(file=exc.filename or out, why=why, out=out))
+
+
 def make_staging(out: Path) -> Path:
     """A new empty folder beside `out`, named after this process, after removing any that builds
     killed before they could clean up left behind."""
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
-    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    try:
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging
 
 
 def remove_abandoned(out: Path) -> int:
-    """Remove the staging and retired folders of builds of `out` whose process is gone."""
+    """Remove the staging and retired folders of builds of `out` whose process is gone; a build
+    killed between the two renames of a swap left no `out`: its old site is put back first."""
     removed = 0
-    for path in out.parent.glob(f".{out.name}.*-*-*"):
+    for path in sorted(out.parent.glob(f".{out.name}.*-*-*"), key=lambda p: not p.name.startswith(f".{out.name}.old-")):
         kind, _, rest = path.name[len(out.name) + 2:].partition("-")
         pid = rest.split("-", 1)[0]
-        if kind in ("new", "old") and pid.isdigit() and path.is_dir() and not _alive(int(pid)):
+        if kind in ("new", "old") and pid.isdigit() and path.is_dir() and not alive(int(pid)):
+            if kind == "old" and (path / RETIRED).is_dir() and not out.exists() and not out.is_symlink():
+                (path / RETIRED).rename(out)
             shutil.rmtree(path, ignore_errors=True)
             removed += 1
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def carry_over(old: Path, staging: Path, keep) -> None:
@@ -91,16 +124,29 @@ def carry_over(old: Path, staging: Path, keep) -> None:
             if not any(path.iterdir()) and keep(relative + "/"):
                 target.mkdir(parents=True, exist_ok=True)
             continue
-        if relative == MARKER or not keep(relative) or target.exists() or target.is_symlink():
+        if relative in _OWN or not keep(relative) or target.exists() or target.is_symlink():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_symlink():
-            os.symlink(os.readlink(path), target)
-            continue
-        try:
-            os.link(path, target)
-        except OSError:
-            shutil.copy2(path, target)
+        _link(path, target)
+
+
+def _link(path: Path, target: Path) -> None:
+    """A hard link of a file at `target` (a copy across disks), or a copy of a symbolic link."""
+    if path.is_symlink():
+        os.symlink(os.readlink(path), target)
+        return
+    try:
+        os.link(path, target)
+    except OSError:
+        shutil.copy2(path, target)
+
+
+def same_file(path: Path, other: Path) -> bool:
+    """Whether two paths are one file (hard links of it); False when either is missing."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
 
 
 def keep_unchanged(old: Path, new: Path) -> None:
@@ -118,22 +164,88 @@ def keep_unchanged(old: Path, new: Path) -> None:
             os.utime(path, ns=(found.st_atime_ns, found.st_mtime_ns))
 
 
-def swap(staging: Path, out: Path) -> None:
+def link_borrowed(out: Path, staging: Path, folders: list[str]) -> None:
+    """Hard-link the files of the old output's `folders` (or files) into `staging`, leaving them in
+    place: the old site stays whole until the exchange, whenever the build fails or is killed
+    (moving the folders instead would cost less, and leave the live site without them meanwhile)."""
+    for folder in folders:
+        if (out / folder).is_dir() and not (out / folder).is_symlink():
+            carry_over(out / folder, staging / folder, lambda _path: True)
+        elif os.path.lexists(out / folder):  # a recording, or a top-level file when all of it is kept
+            (staging / folder).parent.mkdir(parents=True, exist_ok=True)
+            _link(out / folder, staging / folder)
+        crash_point("swap.linking")
+
+
+def remove_staging(staging: Path, out: Path) -> None:
+    """Remove a staging folder that will not be put in place (the old output was never touched)."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def retire(folder: Path, trash: Path | None) -> None:
+    """Remove an old site: moved into `trash` (one rename) and deleted there in the background, so
+    the build does not wait for it; deleted at once where it cannot be moved (another disk)."""
+    if trash is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            folder.rename(Path(tempfile.mkdtemp(prefix="site-", dir=trash)))
+            empty_trash(trash)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def empty_trash(trash: Path) -> threading.Thread:
+    """Delete what `trash` holds in a background thread (with whatever a process killed before its
+    end left there); the process waits for it only at its end, after the build has returned."""
+    def empty() -> None:
+        try:
+            for path in list(trash.iterdir()):
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # the trash itself removed meanwhile: nothing left to do
+            pass
+
+    worker = threading.Thread(target=empty, name="kyvat-trash")  # not a daemon: the process ends once it is done
+    worker.start()
+    return worker
+
+
+def swap(staging: Path, out: Path, borrowed: list[str] | tuple[str, ...] = (), trash: Path | None = None) -> None:
     """Put `staging` in the place of `out`, keeping `out`'s permissions (a new one gets the
-    umask's), then remove the old folder."""
+    umask's), then remove the old folder (into `trash`, see retire). `borrowed` are folders of `out`
+    the new site keeps as they are, hard-linked file by file into `staging` (link_borrowed)."""
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(stat.S_IMODE(out.stat().st_mode) if out.is_dir() else 0o777 & ~umask)
     if not out.exists():
         staging.rename(out)
         return
-    if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # it holds the old site now
+    exchange = not crashpoints.armed("swap.fallback") and _can_exchange()
+    if borrowed:
+        link_borrowed(out, staging, list(borrowed))
+    if exchange and _exchange(staging, out):
+        crash_point("swap.exchanged")
+        retire(staging, trash)  # it holds the old site now
         return
+    # Two renames: a crash between them leaves no `out`, and the old site in `retired`, which the
+    # next build puts back (remove_abandoned) before anything else.
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
-    out.rename(retired / "site")
+    crash_point("swap.fallback.retired-made")
+    out.rename(retired / RETIRED)
+    crash_point("swap.fallback.between-renames")
     staging.rename(out)
-    shutil.rmtree(retired, ignore_errors=True)
+    crash_point("swap.fallback.renamed")
+    retire(retired, trash)
+
+
+def _can_exchange() -> bool:
+    """Whether this system has renameat2 (Linux); a file system may still refuse it (_exchange)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).renameat2  # noqa: B018 - looked up, not called
+    except (OSError, AttributeError):
+        return False
+    return True
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -15,7 +15,7 @@ from .derivatives import Derivatives, ImageService
 from .errors import N_, KyvatError, make_params
 from .model import ACQUISITION_METHODS, OBJECT_TYPES, PERSON_KINDS, Artifact, Collection, Person
 from .narratives import make_embeds
-from .urls import Urls
+from .urls import Urls, make_href
 from .vietnamese import fold
 
 NEWEST = 6  # accessions shown on the home page
@@ -52,8 +52,7 @@ class ScanView:
 
     def srcset(self) -> list[tuple[str, int]]:
         """Every pre-made size as (site path, width), for an <img srcset>."""
-        service = self.service
-        return [(Urls.image_size(service.object_id, service.n, w, h), w) for w, h in service.sizes]
+        return [(path, width) for path, width, _height in self.service.ladder()]
 
 
 def name_key(name: str) -> tuple[str, str]:
@@ -131,7 +130,9 @@ def object_people_ids(obj: Artifact) -> list[str]:
 
 
 def make_object_jsonld(obj: Artifact, url: str, image: str, collection: Collection, lang: str) -> dict:
-    """schema.org description of one object, for search engines and link previews."""
+    """schema.org description of one object, for search engines and link previews; every link
+    passes urls.make_href."""
+    url = make_href(url)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ArchiveComponent",
@@ -141,16 +142,16 @@ def make_object_jsonld(obj: Artifact, url: str, image: str, collection: Collecti
         "identifier": obj.id,
         "inLanguage": lang,
         "holdingArchive": {"@type": "ArchiveOrganization", "name": collection.config.name.get(lang),
-                           "url": collection.config.base_url},
+                           "url": make_href(collection.config.base_url)},
     }
     if obj.description:
         data["description"] = obj.description.get(lang)
     if obj.date and obj.date.edtf:
         data["dateCreated"] = obj.date.edtf
     if image:
-        data["image"] = image
+        data["image"] = make_href(image)
     if obj.rights:
-        data["license"] = obj.rights.uri
+        data["license"] = make_href(obj.rights.uri)
     people = [collection.person(link.person) for link in obj.people]
     if people:
         data["about"] = [{"@type": "Person", "name": p.name} for p in people if p is not None]
@@ -158,6 +159,7 @@ def make_object_jsonld(obj: Artifact, url: str, image: str, collection: Collecti
 
 
 def make_person_jsonld(person: Person, url: str, lang: str) -> dict:
+    url = make_href(url)
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Person", "@id": url, "url": url,
                             "name": person.name}
     if person.aliases:

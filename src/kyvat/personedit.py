@@ -3,7 +3,8 @@ person`): every record that names the person is changed through recordedit (comm
 old published address leads to the new one (redirects.yaml, redirects.py), and nothing a curator
 wrote is lost: a merged person's file is kept in people/.merged/.
 
-A command edits several files; when one cannot be changed, the ones already changed are put back.
+A command edits several files; when one cannot be changed, the ones already changed are put back,
+and a command killed mid-way (a power cut) is undone by the next one from its journal (journal.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .abandoned import create_new
+from .crashpoints import crash_point
 from .errors import N_, CatalogueError, Problem, Value, Words, make_params
+from .journal import Journal, recover
 from .layout import PERSON_SUFFIX, RECORD_FILE, REDIRECTS_FILE, Layout, merged_person_rel, person_rel
 from .recordedit import extend_list, make_mapping, make_scalar, remove_item, write_edit, write_undo
 from .redirects import read_redirects
@@ -70,6 +74,7 @@ class PersonChange:
 def write_person_renamed(root: Path, old: str, new: str) -> PersonChange:
     """Give the person `old` the id `new`: people/OLD.yaml becomes people/NEW.yaml, every record
     naming OLD names NEW, and OLD's published address leads to NEW's."""
+    recover(root)  # a rename or merge killed mid-way is undone first
     where = Layout.of(root)
     _require_person(where, old, "old id")
     if make_slug(new) != new:
@@ -97,13 +102,9 @@ def write_person_merged(root: Path, keep: str, merged: str) -> PersonChange:
     added to `keep`'s, a value both hold differently is kept as `keep` has it and returned as a
     conflict, `merged`'s name joins the aliases; every record naming `merged` names `keep`, its file
     moves to people/.merged/ and its published address leads to `keep`'s."""
+    recover(root)  # a rename or merge killed mid-way is undone first
     where = Layout.of(root)
-    _require_person(where, keep, "A")
-    _require_person(where, merged, "B")
-    if keep == merged:
-        raise CatalogueError(N_("expected two different people, found '{keep}' twice"), "B",
-                             params=make_params(keep=Value(keep)))
-    other = _read_plain(where.person(merged), person_rel(merged))
+    other = _merge_sources(where, keep, merged)[1]
     conflicts: list[Conflict] = []
 
     def merge(data: Any) -> None:
@@ -118,6 +119,26 @@ def write_person_merged(root: Path, keep: str, merged: str) -> PersonChange:
         edits.move(where.person(merged), where.merged_people / kept_as)
         _add_redirect(edits, where, merged, keep)
     return PersonChange(merged, keep, tuple(edits.edited), tuple(conflicts), merged_person_rel(kept_as))
+
+
+def read_merge_plan(root: Path, keep: str, merged: str) -> PersonChange:
+    """What write_person_merged(root, keep, merged) would do, nothing written: the files it would
+    change (`merged`'s moves to people/.merged/) and the values both records hold differently."""
+    where = Layout.of(root)
+    data, other = _merge_sources(where, keep, merged)
+    conflicts = make_merged(data, other, keep, merged)
+    edited = [person_rel(keep)] + [rel for _path, rel, _change in _naming(where, merged, skip=(keep, merged))]
+    return PersonChange(merged, keep, tuple(edited), tuple(conflicts), merged_person_rel(where.person(merged).name))
+
+
+def _merge_sources(where: Layout, keep: str, merged: str) -> tuple[dict, dict]:
+    """Both records of a merge, as read (plain), once each is known to be a person's."""
+    _require_person(where, keep, "A")
+    _require_person(where, merged, "B")
+    if keep == merged:
+        raise CatalogueError(N_("expected two different people, found '{keep}' twice"), "B",
+                             params=make_params(keep=Value(keep)))
+    return _read_plain(where.person(keep), person_rel(keep)), _read_plain(where.person(merged), person_rel(merged))
 
 
 # -- merging two records ---------------------------------------------------------------------------
@@ -218,12 +239,16 @@ def _relink_everywhere(edits: _Edits, where: Layout, old: str, new: str, skip: t
     """Every object's `people` and `acquisition.donor`, and every person's `relationships`, that
     name `old` name `new`. Each file is read first: one kyvat cannot read stops the command before
     any file is changed."""
+    for path, rel, change in _naming(where, old, skip):
+        edits.edit(path, rel, lambda data, change=change: change(data, old, new))
+
+
+def _naming(where: Layout, old: str, skip: tuple[str, ...]) -> list[tuple[Path, str, Callable]]:
+    """The records that name the person `old` (people `skip` left out), each with its relinking."""
     files = [(path, where.relative(path), _relink_object) for path in sorted(where.objects.glob("*/" + RECORD_FILE))]
     files += [(path, where.relative(path), _relink_person) for path in sorted(where.people.glob("*" + PERSON_SUFFIX))
               if path.stem not in skip]
-    named = [(path, rel, change) for path, rel, change in files if _names(_read_plain(path, rel), old)]
-    for path, rel, change in named:
-        edits.edit(path, rel, lambda data, change=change: change(data, old, new))
+    return [(path, rel, change) for path, rel, change in files if _names(_read_plain(path, rel), old)]
 
 
 def _names(data: dict, person: str) -> bool:
@@ -286,8 +311,15 @@ class _Edits:
         self.root = root
         self.edited: list[str] = []
         self._undo: list[Callable[[], Any]] = []
+        self._journal = Journal(root)  # what each file held, for the next command if this one is killed
+
+    def _step(self, *paths: Path) -> None:
+        crash_point(f"personedit.step-{len(self._undo)}")
+        for path in paths:
+            self._journal.note(path)
 
     def edit(self, path: Path, rel: str, change: Callable[[Any], None]) -> None:
+        self._step(path)
         before = path.read_bytes()
         write_edit(path, rel, change, root=self.root)
         after = path.read_bytes()
@@ -296,12 +328,13 @@ class _Edits:
             self.edited.append(rel)
 
     def move(self, source: Path, target: Path) -> None:
+        self._step(source, target)
         move_new(source, target)
         self._undo.append(lambda: move_new(target, source))
 
     def create(self, path: Path, text: str) -> None:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(text)
+        self._step(path)
+        create_new(path, text)
 
         def undo() -> None:
             if path.read_text(encoding="utf-8") == text:  # as it was made: nobody else wrote in it
@@ -316,6 +349,8 @@ class _Edits:
         if exc is not None:
             for undo in reversed(self._undo):
                 undo()
+        crash_point("personedit.before-close")
+        self._journal.close()
 
 
 def _require_person(where: Layout, person_id: str, field: str) -> None:

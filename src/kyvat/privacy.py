@@ -12,8 +12,9 @@ from .model import Acquisition, Artifact, Collection, Person
 
 
 def is_named_publicly(person: Person) -> bool:
-    """Martyrs are named by default; every living person only with `publish_name: true`."""
-    return person.publish_name
+    """Martyrs are named by default; every living person only with `publish_name: true`; nobody
+    whose record is a draft."""
+    return person.publish_name and not person.draft
 
 
 def _public_object(obj: Artifact, named: set[str]) -> Artifact:
@@ -50,8 +51,9 @@ def _public_person(person: Person, named: set[str]) -> Person:
 
 
 def to_public(collection: Collection) -> Collection:
-    """The collection as the public may see it: no restricted or withdrawn object (of a withdrawn
-    one, only the id in `gone`, for its notice page), no private value, no unconsented name."""
+    """The collection as the public may see it: no restricted, withdrawn or draft object (of a
+    withdrawn one, only the id in `gone`, for its notice page), no private value, no unconsented
+    name, no draft person's name."""
     named = {p.id for p in collection.people if is_named_publicly(p)}
     objects = tuple(_public_object(o, named) for o in collection.objects if o.is_public)
     public_ids = {o.id for o in objects}
@@ -69,9 +71,9 @@ def to_public(collection: Collection) -> Collection:
 
 
 def hidden_names(collection: Collection) -> tuple[str, ...]:
-    """Names that must appear in no output: unconsented people, the titles of restricted and
-    withdrawn objects, and why an object was withdrawn (what the leak tests search every built
-    byte for)."""
+    """Names that must appear in no output: unconsented and draft people, the titles of restricted,
+    withdrawn and draft objects, and why an object was withdrawn (what the leak tests search every
+    built byte for)."""
     texts = [p.name for p in collection.people if not is_named_publicly(p)]
     texts += [text for o in collection.objects if not o.is_public for text in (o.title.vi, o.title.en)]
     texts += [text for o in collection.objects if o.withdrawn for text in o.withdrawn.reason.as_dict().values()]

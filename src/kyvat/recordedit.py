@@ -8,9 +8,9 @@ other module (the build reads with PyYAML, through yamlfile).
 from __future__ import annotations
 
 import difflib
+import io
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from .abandoned import make_temp, replace
 from .errors import N_, RecordError, Value, Words, make_params
 from .yamlfile import LineDict, YamlSyntaxError, make_yaml
 
@@ -138,9 +139,42 @@ def insert_key(mapping: MutableMapping, key: str, value: Any, after: str | None 
         _hang_below(mapping, key, below)
 
 
-def write_edit(path: Path, rel: str, change: Callable[[MutableMapping], None], *, root: Path) -> None:
+def remove_key(mapping: MutableMapping, key: str) -> None:
+    """Take `key` out of a map of the record: its own comments go with it, the comment lines below
+    its block stay, below the key before it (ruamel.yaml hangs them on the key taken)."""
+    if key not in mapping or not hasattr(mapping, "ca"):  # the build's plain view has no layout to keep
+        mapping.pop(key, None)
+        return
+    keys = list(mapping)
+    found = _trailing_slot(mapping, key) if not mapping.fa.flow_style() else None
+    below = found[0][found[1]].value.partition("\n")[2] if found else ""
+    del mapping[key]
+    mapping.ca.items.pop(key, None)
+    at = keys.index(key)
+    before = _trailing_slot(mapping, keys[at - 1]) if below and at else None
+    if before:
+        slot, index = before
+        slot[index] = CommentToken(slot[index].value + below, slot[index].start_mark, None)
+    elif below and at:
+        _hang_below(mapping, keys[at - 1], below)
+
+
+def make_edited_text(text: str, rel: str, change: Callable[[MutableMapping], None]) -> str:
+    """The text of the record `text` after `change`, written nowhere (a change checked before it is saved)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    document, yaml = _load_round_trip(text, rel)
+    if isinstance(document, MutableMapping):
+        change(document)
+    yaml.indent(**make_indents(text))
+    yaml.dump(document, stream := io.StringIO())
+    return stream.getvalue()
+
+
+def write_edit(path: Path, rel: str, change: Callable[[MutableMapping], None], *, root: Path,
+               body: str | None = None) -> None:
     """Apply `change` to the mapping in the YAML file `path` of the collection at `root` (`rel`
-    names it in messages) and save.
+    names it in messages) and save. With `body`, `path` is a Markdown file (an exhibition, a page):
+    its `---` front matter is the mapping changed, and the text below it is replaced by `body`.
 
     Nothing is written unless: the saved text, read back the way the build reads records, equals
     the old record with `change` applied; every line outside the blocks of the keys `change`
@@ -159,6 +193,7 @@ def write_edit(path: Path, rel: str, change: Callable[[MutableMapping], None], *
     newline = "\r\n" if "\r\n" in decoded else "\n"
     bom = "\ufeff" if decoded.startswith("\ufeff") else ""
     text = decoded.removeprefix(bom).replace("\r\n", "\n")
+    frame, text = _split_front_matter(text, rel, body) if body is not None else (("", ""), text)
     before, expected = _read_view(text, rel), _read_view(text, rel)
     document, yaml = _load_round_trip(text, rel)
     change(document)
@@ -166,7 +201,16 @@ def write_edit(path: Path, rel: str, change: Callable[[MutableMapping], None], *
     regions = make_changed_regions(text, before, expected)
     lines = text.splitlines()
     yaml.indent(**make_indents(text, prefer="\n".join("\n".join(lines[s:e]) for s, e in regions)))
-    _replace(target, rel, document, yaml, bom, newline, expected=expected, old=(raw, text, regions))
+    _replace(target, rel, document, yaml, bom, newline, expected=expected, old=(raw, text, regions), frame=frame)
+
+
+def _split_front_matter(text: str, rel: str, body: str) -> tuple[tuple[str, str], str]:
+    """((the opening `---` line, the closing one and `body`), the front matter between them)."""
+    lines = text.splitlines(keepends=True)
+    close = next((i for i, line in enumerate(lines) if i and line.strip() in ("---", "...")), 0)
+    if not close or lines[0].strip() != "---":
+        raise RecordError(rel, "", N_("front matter between '---' lines"), N_("none; nothing was changed"))
+    return (lines[0], lines[close] + body), "".join(lines[1:close])
 
 
 def _read_view(text: str, rel: str) -> LineDict:
@@ -226,7 +270,8 @@ def _found_indents(text: str) -> dict[str, int]:
 def make_changed_regions(text: str, before: LineDict, after: LineDict) -> list[tuple[int, int]]:
     """The lines of `text` (0-based, end excluded) an edit from `before` to `after` may rewrite:
     the block of each top-level key whose value changed, from its key to the next key (the last
-    block runs to the end of the file), and the end of the file when a key is added."""
+    block runs to the end of the file); when a key is added, the end of the file, and a place
+    between any two lines for new lines alone (insert_key puts a key where a curator looks for it)."""
     total = len(text.splitlines())
     starts = sorted(((line - 1, key) for key, line in before.lines.items()), key=lambda item: item[0])
     ends = [start for start, _ in starts[1:]] + [total]
@@ -237,7 +282,12 @@ def make_changed_regions(text: str, before: LineDict, after: LineDict) -> list[t
     if any(key not in blocks for key in changed):
         content = [i for i, line in enumerate(text.splitlines()) if line.strip() and not line.lstrip().startswith("#")]
         regions.append((content[-1] + 1 if content else 0, total))
-    return sorted(regions)
+        regions += [(line, line) for line in range(total + 1)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(regions):  # blocks side by side are one region: a change may span both
+        joined = bool(merged) and start <= merged[-1][1]
+        merged[-1:] = [(merged[-1][0], max(end, merged[-1][1]))] if joined else [*merged[-1:], (start, end)]
+    return merged
 
 
 def make_stray_line(old: str, new: str, regions: list[tuple[int, int]]) -> int | None:
@@ -262,19 +312,23 @@ def _target(path: Path, root: Path, rel: str) -> Path:
 
 
 def _replace(path: Path, rel: str, document: Any, yaml: YAML, bom: str, newline: str, expected: LineDict,
-             old: tuple[bytes, str, list[tuple[int, int]]]) -> None:
+             old: tuple[bytes, str, list[tuple[int, int]]], frame: tuple[str, str] = ("", "")) -> None:
     """Dump into a temporary file beside `path`, check it, flush it to disk, then swap it in, so a
     crash or a full disk at any moment leaves either the old file or the new one, never half.
-    `old` is the file as read: its bytes, its text and the regions the edit may rewrite."""
+    `old` is the file as read: its bytes, its text and the regions the edit may rewrite; `frame`
+    the text around the YAML (a Markdown file's `---` lines and body)."""
     raw, text, regions = old
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    head, tail = frame
+    fd, tmp = make_temp(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(bom)
+            handle.write(bom + head)
             yaml.dump(document, handle)
+            handle.write(tail)
             handle.flush()
             os.fsync(handle.fileno())
         written = Path(tmp).read_text(encoding="utf-8").removeprefix(bom)
+        written = written[len(head):len(written) - len(tail)]
         try:
             after = make_yaml(written)
         except YamlSyntaxError:
@@ -290,7 +344,7 @@ def _replace(path: Path, rel: str, document: Any, yaml: YAML, bom: str, newline:
             raise RecordError(rel, "", N_("a record no other program changes during the edit"),
                               N_("a file that changed meanwhile; nothing was written, run the command again"))
         os.chmod(tmp, os.stat(path).st_mode & 0o7777)  # mkstemp makes it private; keep the curator's
-        os.replace(tmp, path)
+        replace(tmp, path)
     except OSError as exc:
         raise RecordError(rel, "", N_("a file kyvat can save"), N_("{error}; the file is unchanged"),
                           params=make_params(error=exc.strerror or exc)) from None
@@ -304,22 +358,26 @@ def write_undo(path: Path, before: bytes, after: bytes) -> bool:
     """Put back the bytes `before` of a file an edit of kyvat's turned into `after`: a command that
     edits several records takes back the ones it changed when a later one cannot be. A file that
     anyone changed since is left as it is. Returns whether the file was put back."""
+    if untouched := Path(path).is_file() and Path(path).read_bytes() == after:
+        write_bytes(path, before)
+    return untouched
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Replace or create the file `path` (a link's target) with `data` atomically, keeping its mode."""
     target = Path(path).resolve()
-    if not target.is_file() or target.read_bytes() != after:
-        return False
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = make_temp(target)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(before)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-        os.replace(tmp, target)
+        os.chmod(tmp, os.stat(target).st_mode & 0o7777 if target.exists() else 0o644)
+        replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     _sync_folder(target.parent)
-    return True
 
 
 def _sync_folder(folder: Path) -> None:

@@ -6,23 +6,21 @@ Cross-record checks (references, duplicates, accession pattern) live in `validat
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from . import i18n, layout, leftovers, messages, narratives, pdf, redirects
+from . import i18n, layout, messages, narratives, readcache, redirects
 from .errors import KyvatError, Problem, make_params
-from .fields import FieldReader, describe, literal, read_text_file, read_yaml_file, rel_path
+from .fields import FieldReader, describe, is_refused, literal, read_text_file, read_yaml_file, to_yaml_data
 from .model import (
-    ACQUISITION_METHODS, CONDITION_GRADES, LANGUAGES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
+    ACQUISITION_METHODS, CONDITION_GRADES, GENDERS, LANGUAGES, OBJECT_TYPES, PERSON_KINDS, PERSON_ROLES, VISIBILITIES,
     Acquisition, Artifact, Burial, Collection, Condition, ConditionCheck, Config, Death,
-    Dimensions, LoanExtension, Person, PersonLink, Provider, Relationship, Rights, Scan,
-    Source, Text, Withdrawal,
+    Dimensions, LoanExtension, Person, PersonLink, Provider, Relationship, Rights, Source, Text, Withdrawal,
 )
 from .layout import CONFIG_FILE, OBJECTS_DIR, RECORD_FILE
 from .messages import N_
-from .urls import BaseUrlInvalid, make_base_url
-from .yamlfile import LineDict
+from .objectscans import read_scans
+from .urls import LINK_EXPECTED, BaseUrlInvalid, is_safe_url, make_base_url
 
 
 CONFIG_KEYS = (
@@ -31,16 +29,19 @@ CONFIG_KEYS = (
     "tile_size", "jpeg_quality",
     "language",  # the language of the curator's commands (messages.py), not the site's `languages`
 )
+TILE_SIZES = (64, 4096)  # the side of a deep-zoom tile, in pixels: IIIF viewers ask for 256 to 1024
+JPEG_QUALITIES = (1, 100)
 ARTIFACT_KEYS = (
     "id", "title", "object_type", "description", "history", "count", "materials", "dimensions",
     "date", "places", "people", "keywords", "acquisition", "condition", "location", "rights",
     "visibility", "scans", "transcription", "private_notes", "valuation", "withdrawn",
     "removed_scans",  # the masters `kyvat remove-scan` took off, kept in scans/.removed/ (private)
+    "draft",  # saved with problems; published nowhere until it is removed
 )
 PERSON_KEYS = (
     "kind", "name", "aliases", "gender", "birth", "hometown", "enlistment", "rank", "position",
     "unit", "conflict", "death", "burial", "relationships", "biography", "sources", "publish_name",
-    "contact", "private_notes",
+    "contact", "private_notes", "draft",
 )
 
 
@@ -68,17 +69,20 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
             r.problem("base_url", exc.expected, describe(base_url), line("base_url"))
             base_url = ""  # read on with the fallback's: the URL map refuses this one
     pattern = r.string(data.get("accession_pattern"), "accession_pattern", line("accession_pattern"))
-    if pattern and "{seq" not in pattern:
+    if pattern and ("{seq" not in pattern or not _formats(pattern)):
         # no params: the braces are shown as written
         r.problem("accession_pattern", N_("a pattern with {seq}, e.g. AB-{year}-{seq:04d}"), describe(pattern),
-                  line("accession_pattern"))
+                  line("accession_pattern"), hint=N_("each '{' closed by a '}', and between them year or seq only"))
     provider = None
     if data.get("provider") is not None:
         p = r.mapping(data["provider"], "provider", line("provider"), ("name", "homepage", "logo"), ("name",))
         if p is not None:
-            provider = Provider(name=r.text(p.get("name"), "provider.name", r.line_of(p, "name")),
-                                homepage=r.string(p.get("homepage"), "provider.homepage", r.line_of(p, "homepage")),
-                                logo=r.string(p.get("logo"), "provider.logo", r.line_of(p, "logo")))
+            links = {key: r.string(p.get(key), f"provider.{key}", r.line_of(p, key)) for key in ("homepage", "logo")}
+            for key, link in links.items():
+                if link and not is_safe_url(link):
+                    r.problem(f"provider.{key}", LINK_EXPECTED, describe(link), r.line_of(p, key))
+                    links[key] = ""
+            provider = Provider(name=r.text(p.get("name"), "provider.name", r.line_of(p, "name")), **links)
     contact: dict[str, str] = {}
     if data.get("contact") is not None:
         c = r.mapping(data["contact"], "contact", line("contact"), ("email", "phone", "address", "hours"))
@@ -109,9 +113,19 @@ def read_config(root: Path, problems: list[Problem]) -> Config:
         sample=r.boolean(data.get("sample"), "sample", line("sample"), False),
         max_image_pixels=r.integer(data.get("max_image_pixels"), "max_image_pixels", line("max_image_pixels"),
                                    defaults.max_image_pixels),
-        tile_size=r.integer(data.get("tile_size"), "tile_size", line("tile_size"), defaults.tile_size),
-        jpeg_quality=r.integer(data.get("jpeg_quality"), "jpeg_quality", line("jpeg_quality"), defaults.jpeg_quality),
+        tile_size=r.integer(data.get("tile_size"), "tile_size", line("tile_size"), defaults.tile_size, TILE_SIZES),
+        jpeg_quality=r.integer(data.get("jpeg_quality"), "jpeg_quality", line("jpeg_quality"), defaults.jpeg_quality,
+                               JPEG_QUALITIES),
     )
+
+
+def _formats(pattern: str) -> bool:
+    """Whether an accession pattern makes a number: its braces closed, around year and seq only."""
+    try:
+        pattern.format(year=2026, seq=1)
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError):
+        return False
+    return True
 
 
 def _person_link(r: FieldReader, value: Any, field: str, line: int | None) -> PersonLink | None:
@@ -220,85 +234,34 @@ def _rights(r: FieldReader, value: Any, line: int | None, config: Config) -> Rig
     )
 
 
-def _scan_entry(r: FieldReader, value: Any, field: str, line: int | None) -> Scan | None:
-    if isinstance(value, str):
-        return Scan(file=value.strip(), line=line)
-    data = r.mapping(value, field, line, ("file", "label", "sha256"), ("file",))
-    if data is None or not data.get("file"):
-        return None
-    return Scan(file=r.string(data["file"], f"{field}.file", r.line_of(data, "file", line)),
-                label=r.text(data.get("label"), f"{field}.label", r.line_of(data, "label", line)),
-                sha256=r.string(data.get("sha256"), f"{field}.sha256", r.line_of(data, "sha256", line)).lower(),
-                line=r.line_of(data, "file", line))
-
-
-def _scans(r: FieldReader, data: LineDict, where: layout.Layout, object_id: str, object_type: str,
-           words: i18n.Words) -> tuple[Scan, ...]:
-    scan_dir = where.scans(object_id)
-    on_disk = sorted(p.name for p in scan_dir.iterdir() if not p.name.startswith(".")) if scan_dir.is_dir() else []
-    listed = r.each(data, "scans", "scans", lambda v, f, ln: _scan_entry(r, v, f, ln))
-    scans = listed if "scans" in data else tuple(Scan(file=name) for name in on_disk)
-    source = r.string(data.get("transcription"), "transcription", r.line_of(data, "transcription")) or "manual"
-    if source not in ("manual", "ocr"):
-        r.problem("transcription", N_("manual or ocr"), describe(source), r.line_of(data, "transcription"))
-    out, listed_at = [], {}
-    for index, scan in enumerate(scans):
-        name = scan.file
-        if "/" in name or "\\" in name or name in ("", ".", ".."):
-            r.problem(f"scans[{index}].file", N_("a file name inside scans/ (no folders, no '..')"),
-                      describe(name), scan.line, scope="scan")
-            continue
-        if name not in on_disk:
-            unlisted = [f for f in on_disk if f not in {s.file for s in scans}]
-            close = difflib.get_close_matches(name, unlisted, n=1, cutoff=0.6)
-            r.problem(f"scans[{index}].file", N_("a file in {folder}/"), N_("'{name}' is not there"),
-                      scan.line, hint=N_("did you mean '{close}'?") if close else "", scope="scan",
-                      params=make_params(folder=layout.scans_rel(object_id), name=name,
-                                         close=close[0] if close else ""))
-            continue
-        if name in listed_at:  # the site and IIIF find a scan's service by its file name
-            r.problem(f"scans[{index}].file", N_("each file listed once"), N_("'{name}', already scans[{index}]"),
-                      scan.line, scope="scan", params=make_params(name=name, index=listed_at[name]))
-            continue
-        listed_at[name] = index
-        pages = pdf.read_scan_pages(where.scan(object_id, name))  # a PDF is a scan per page
-        for page in pages:
-            transcript_path = where.transcript(object_id, name, page)
-            transcript = ""
-            if transcript_path.is_file():
-                transcript = read_text_file(transcript_path, layout.transcript_rel(object_id, name, page),
-                                            r.problems) or ""
-            # Named here, once, so the site, IIIF, the search indexes and `kyvat show` call it the same;
-            # numbered among the scans kept, as its canvas and its #pN anchor are.
-            label = scan.label or i18n.make_scan_label(words, Scan(file=name).kind, object_type, len(out) + 1)
-            if scan.label and len(pages) > 1:
-                label = i18n.make_file_page_label(words, scan.label, page)
-            out.append(Scan(file=name, label=label, sha256=scan.sha256, transcript=transcript.strip(),
-                            transcript_source=source if transcript.strip() else "", line=scan.line, page=page))
-    r.problems += leftovers.read_leftovers(where, object_id, [s.file for s in scans], out, r.line_of(data, "scans"))
-    return tuple(out)
-
-
 def read_object(root: Path, folder: Path, config: Config, problems: list[Problem],
                 words: i18n.Words) -> Artifact | None:
     """One object; `words` (the collection's word table) names the scans the curator did not."""
-    where = layout.Layout.of(root)
-    path = where.record(folder.name)
-    rel = layout.record_rel(folder.name)
+    path, rel = layout.Layout.of(root).record(folder.name), layout.record_rel(folder.name)
     if not path.is_file():
         problems.append(Problem(rel, "", N_("a {file} in every folder under {folder}/"), N_("no such file"),
                                 params=make_params(file=RECORD_FILE, folder=OBJECTS_DIR)))
         return None
-    data = read_yaml_file(path, rel, problems)
+    text = read_text_file(path, rel, problems)
+    return None if text is None else read_object_text(root, folder.name, text, config, problems, words)
+
+
+def read_object_text(root: Path, name: str, text: str, config: Config, problems: list[Problem],
+                     words: i18n.Words) -> Artifact | None:
+    """The object of folder `name` if its record.yaml held `text` (what read_object read, or what the
+    desk checks before it writes it); its scans are the folder's, which need not exist."""
+    where = layout.Layout.of(root)
+    rel = layout.record_rel(name)
+    data = to_yaml_data(text, rel, problems)
     r = FieldReader(rel, problems)
     if data is None or r.mapping(data, "", 1, ARTIFACT_KEYS, ("id", "title", "object_type", "acquisition"),
                                  extra=config.private_fields) is None:
         return None
     ln = lambda key: r.line_of(data, key)  # noqa: E731
-    object_id = r.string(data.get("id"), "id", ln("id")) or folder.name
-    if object_id != folder.name:
+    object_id = r.string(data.get("id"), "id", ln("id")) or name
+    if object_id != name:
         r.problem("id", N_("the folder's name '{folder}'"), literal(describe(object_id)), ln("id"),
-                  params=make_params(folder=folder.name))
+                  params=make_params(folder=name))
     dims = Dimensions()
     if data.get("dimensions") is not None:
         d = r.mapping(data["dimensions"], "dimensions", ln("dimensions"), ("height", "width", "depth", "weight"))
@@ -310,12 +273,12 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
         loc = r.mapping(data["location"], "location", ln("location"), ("room", "case", "store", "shelf", "box"))
         location = dict(loc or {})
     acquisition = _acquisition(r, data["acquisition"], ln("acquisition")) if data.get("acquisition") else None
-    scans = _scans(r, data, where, folder.name, str(data.get("object_type")), words)
+    scans = read_scans(r, data, where, name, str(data.get("object_type")), words)
     return Artifact(
         id=object_id,
         title=r.text(data.get("title"), "title", ln("title")),
         object_type=r.choice(data.get("object_type"), "object_type", ln("object_type"), OBJECT_TYPES, "other"),
-        source=Source(rel, dict(r.lines)),
+        source=Source(rel, r.lines),  # not a copy: the fields read below add their lines (people[0].person)
         description=r.text(data.get("description"), "description", ln("description")),
         history=r.text(data.get("history"), "history", ln("history")),
         count=r.integer(data.get("count"), "count", ln("count"), 1),
@@ -333,12 +296,20 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
         location=location,
         private=r.private(data, ("private_notes", "valuation", "removed_scans") + config.private_fields),
         withdrawn=_withdrawal(r, data["withdrawn"], ln("withdrawn")) if "withdrawn" in data else None,
+        draft=r.boolean(data.get("draft"), "draft", ln("draft"), False),
     )
 
 
 def read_person(root: Path, path: Path, config: Config, problems: list[Problem]) -> Person | None:
-    rel = rel_path(root, path)
-    data = read_yaml_file(path, rel, problems)
+    text = read_text_file(path, layout.person_rel(path.stem), problems)
+    return None if text is None else to_person(path.stem, text, config, problems)
+
+
+def to_person(person_id: str, text: str, config: Config, problems: list[Problem]) -> Person | None:
+    """The person of people/`person_id`.yaml if it held `text` (what read_person read, or what the
+    desk checks before it writes it)."""
+    rel = layout.person_rel(person_id)
+    data = to_yaml_data(text, rel, problems)
     r = FieldReader(rel, problems)
     if data is None or r.mapping(data, "", 1, PERSON_KEYS, ("kind", "name"), extra=config.private_fields) is None:
         return None
@@ -370,12 +341,12 @@ def read_person(root: Path, path: Path, config: Config, problems: list[Problem])
     if data.get("contact") is not None:
         c = r.mapping(data["contact"], "contact", ln("contact"), ("phone", "address", "id_card", "email"))
         contact = dict(c or {})
-    gender = r.choice(data.get("gender"), "gender", ln("gender"), ("male", "female"), "")
+    gender = r.choice(data.get("gender"), "gender", ln("gender"), GENDERS, "")
     return Person(
-        id=path.stem,
+        id=person_id,
         kind=kind,
         name=r.string(data.get("name"), "name", ln("name")),
-        source=Source(rel, dict(r.lines)),
+        source=Source(rel, r.lines),  # not a copy: relationships[0].person, read below, adds its line
         aliases=r.strings(data, "aliases", "aliases"),
         gender=gender,
         birth=r.date(data.get("birth"), "birth", ln("birth")),
@@ -393,6 +364,7 @@ def read_person(root: Path, path: Path, config: Config, problems: list[Problem])
         publish_name=r.boolean(data.get("publish_name"), "publish_name", ln("publish_name"), kind == "martyr"),
         contact=contact,
         private=r.private(data, ("private_notes",) + config.private_fields),
+        draft=r.boolean(data.get("draft"), "draft", ln("draft"), False),
     )
 
 
@@ -402,13 +374,21 @@ def _read_words(root: Path, problems: list[Problem]) -> i18n.Words:
     try:
         return i18n.read_words(root)
     except KyvatError as exc:
+        # its file named as the collection's other files are: from the collection's folder
+        where = str(root / layout.words_rel())
+        params = tuple((k, v.replace(where, layout.words_rel()) if type(v) is str else v) for k, v in exc.params)
         problems.append(Problem(layout.words_rel(), "", N_("a word table like kyvat's i18n.yaml"),
-                                str(exc)))
+                                exc.template if params else str(exc), params=params))
         return i18n.read_words(None)
 
 
-def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
-    """Read everything under `root`; returns the model and every problem met (nothing raised)."""
+def read_collection(root: str | Path, texts: Mapping[str, str] | None = None,
+                    cache: str | Path | None = None) -> tuple[Collection, list[Problem]]:
+    """Read everything under `root`; returns the model and every problem met (nothing raised).
+    `texts` holds record files' text by their path in the collection (objects/ID/record.yaml,
+    people/ID.yaml), read in place of the disk's: a record checked before it is written, which
+    need not exist yet (its object's folder either). What each record's files gave is kept in the
+    cache folder `cache`, if it is given and exists, and recalled while those files are unchanged."""
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -416,15 +396,32 @@ def read_collection(root: str | Path) -> tuple[Collection, list[Problem]]:
         return Collection(config=Config(name=Text(), base_url="", source=Source(CONFIG_FILE)), root=str(root)), problems
     config = read_config(root, problems)
     where = layout.Layout.of(root)
-    objects_dir = where.objects
-    folders = sorted(p for p in objects_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) \
-        if objects_dir.is_dir() else []
+    given = {layout.record_of(rel): text for rel, text in (texts or {}).items()}
+    named = lambda kind: {name for k, name in filter(None, given) if k == kind}  # noqa: E731
+    objects_dir, people_dir = where.objects, where.people
+    folders = {p.name for p in objects_dir.iterdir() if p.is_dir() and not p.name.startswith(".")} \
+        if objects_dir.is_dir() else set()
     words = _read_words(root, problems)
-    read = {f.name: read_object(root, f, config, problems, words) for f in folders}
+    kept = readcache.records_cache(cache, root, (config, words.strings, objects_dir.is_symlink()), texts or ())
+
+    def read_folder(name: str, found: list[Problem]) -> Artifact | None:
+        if is_refused(root, where.object_dir(name), layout.object_dir_rel(name), found):
+            return None
+        if ("object", name) in given:
+            return read_object_text(root, name, given[("object", name)], config, found, words)
+        return read_object(root, where.object_dir(name), config, found, words)
+
+    read = {name: read_folder(name, problems) if ("object", name) in given
+            else kept.through_noted(layout.record_rel(name), readcache.object_key(where, name), problems,
+                                    lambda found, name=name: read_folder(name, found))
+            for name in sorted(folders | named("object"))}
     objects = [a for a in read.values() if a]
-    people_dir = where.people
-    people_files = sorted(people_dir.glob("*" + layout.PERSON_SUFFIX)) if people_dir.is_dir() else []
-    read_people = {f.stem: read_person(root, f, config, problems) for f in people_files}
+    stems = {f.stem for f in people_dir.glob("*" + layout.PERSON_SUFFIX)} if people_dir.is_dir() else set()
+    read_people = {stem: to_person(stem, given[("person", stem)], config, problems) if ("person", stem) in given
+                   else kept.through_noted(layout.person_rel(stem), readcache.stat_key(where.person(stem)), problems,
+                                           lambda found, s=stem: read_person(root, where.person(s), config, found))
+                   for stem in sorted(stems | named("person"), key=layout.person_rel)}
+    kept.save()
     people = [p for p in read_people.values() if p]
     exhibitions = [e for e in (narratives.read_exhibition(root, f, problems) for f in narratives.markdown_files(where.exhibitions)) if e]
     pages = [p for p in (narratives.read_page(root, f, problems) for f in narratives.markdown_files(where.pages)) if p]

@@ -1,9 +1,11 @@
-"""Changing an object's scans after they were added: `kyvat remove-scan` and `kyvat move-scan`.
+"""Changing an object's scans after they were added: `kyvat remove-scan`, `kyvat move-scan` and the
+desk's labels.
 
 A master is never deleted. A removed one goes, with its transcripts, into scans/.removed/, and the
 record lists it under `removed_scans` (its file there, sha256, the day and the reason; private),
 where `kyvat verify` still checks it. The record is changed through recordedit (comments kept),
-after the files have moved; when it cannot be saved they are moved back.
+after the files have a second name in scans/.removed/ and before they lose the first; when it cannot
+be saved they are moved back, and what a command killed in between left the next one finishes.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .crashpoints import crash_point
 from .errors import N_, CatalogueError, MediaError, RecordError, Value, Words, make_params
 from .layout import Layout, record_rel, removed_scan_rel, scan_rel, transcript_name
-from .media import REMOVED_SCANS, read_sha256
-from .recordedit import extend_list, make_mapping, move_item, remove_item, write_edit
+from .media import REMOVED_SCANS, make_listed_scans, read_sha256
+from .recordedit import extend_list, insert_key, make_mapping, make_scalar, move_item, remove_item, write_edit
 from .yamlfile import YamlSyntaxError, make_yaml
 
 
@@ -42,6 +45,7 @@ def write_scan_removed(root: Path, object_id: str, n: int, reason: str, today: d
                              "reason")
     where = Layout.of(root)
     record, rel = where.record(object_id), record_rel(object_id)
+    _finish_abandoned_removal(where, object_id)
     listed = _read_scans(record, rel, object_id, where)
     index = _index(n, listed, object_id, "")
     name, sha = listed[index]
@@ -61,13 +65,17 @@ def write_scan_removed(root: Path, object_id: str, n: int, reason: str, today: d
     done: list[tuple[Path, Path]] = []
     try:
         for source, target in moves:
-            move_new(source, target)
+            move_new(source, target, keep_source=True)
             done.append((source, target))
+            crash_point("remove-scan.linked")
         write_edit(record, rel, lambda data: _take_off(data, index, listed, entry, rel), root=root)
+        crash_point("remove-scan.recorded")
     except BaseException:
         for source, target in reversed(done):  # the record still lists them: they go back where it says
-            move_new(target, source)
+            target.unlink() if source.exists() else move_new(target, source)
         raise
+    for source, _target in done:
+        source.unlink(missing_ok=True)
     return RemovedScan(scan_rel(object_id, name), removed_scan_rel(object_id, kept), sha, len(pages))
 
 
@@ -84,6 +92,32 @@ def write_scan_moved(root: Path, object_id: str, n: int, to: int) -> list[str]:
     names = [name for name, _ in listed]
     names.insert(target, names.pop(index))
     return names
+
+
+def write_scan_label(root: Path, object_id: str, n: int, label_vi: str, label_en: str = "") -> None:
+    """Give scan `n` (1-based) the label `label_vi` (and `label_en`): `label: Trang 1`, or
+    `label: {vi: Trang 1, en: Page 1}` with both; both empty take the label off (the site then
+    names the scan itself). A scan listed by its bare name becomes a map with `file`."""
+    where = Layout.of(root)
+    record, rel = where.record(object_id), record_rel(object_id)
+    listed = _read_scans(record, rel, object_id, where)
+    index = _index(n, listed, object_id, "")
+    vi, en = label_vi.strip(), label_en.strip()
+
+    def change(data: Any) -> None:
+        label = make_mapping({"vi": vi, "en": en}, inline=True) if en else make_scalar(vi)
+        entries = _listing(data, listed, rel)["scans"]
+        entry = entries[index]
+        if not isinstance(entry, dict):
+            entry = entries[index] = make_mapping({"file": str(entry).strip()})
+        if not label:
+            entry.pop("label", None)
+        elif "label" in entry:
+            entry["label"] = label
+        else:
+            insert_key(entry, "label", label, after="file")
+
+    write_edit(record, rel, change, root=root)
 
 
 def _read_scans(record: Path, rel: str, object_id: str, where: Layout) -> list[tuple[str, Any]]:
@@ -175,9 +209,28 @@ def free_name(folder: Path, name: str, pages: list[int] = ()) -> str:
         number += 1
 
 
-def move_new(source: Path, target: Path) -> None:
+def _finish_abandoned_removal(where: Layout, object_id: str) -> None:
+    """A remove-scan killed mid-way left files with two names, in scans/ (or transcripts/) and in
+    scans/.removed/: if the record still lists the master, the removal never happened and the second
+    names go; if not, it was recorded and the first names go."""
+    removed = where.removed_scans(object_id)
+    if not removed.is_dir():
+        return
+    inodes = {(p.stat().st_dev, p.stat().st_ino): p for p in removed.iterdir() if p.is_file()}
+    twins = [(p, inodes[(p.stat().st_dev, p.stat().st_ino)]) for folder in (where.scans(object_id),
+             where.transcripts(object_id)) if folder.is_dir() for p in folder.iterdir()
+             if p.is_file() and (p.stat().st_dev, p.stat().st_ino) in inodes]
+    if twins:
+        listed = make_listed_scans(where.record(object_id).read_text(encoding="utf-8"))
+        undone = any(first.name in listed for first, _second in twins)
+        for first, second in twins:
+            (second if undone else first).unlink()
+
+
+def move_new(source: Path, target: Path, keep_source: bool = False) -> None:
     """Move a file to a name that must be free: a hard link fails if it is taken (a rename would
-    replace the file there); where hard links cannot be made (FAT USB disks), check, then rename."""
+    replace the file there); where hard links cannot be made (FAT USB disks), check, then rename.
+    `keep_source`: the file keeps its old name too (a second link), where it can."""
     try:
         os.link(source, target)
     except FileExistsError:
@@ -187,4 +240,5 @@ def move_new(source: Path, target: Path) -> None:
             raise MediaError(str(target), N_("already exists; kyvat never replaces a file")) from None
         os.rename(source, target)
         return
-    source.unlink()
+    if not keep_source:
+        source.unlink()

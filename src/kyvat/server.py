@@ -12,15 +12,16 @@ import http.server
 import io
 import os
 import threading
-import time
+from http import HTTPStatus
 from pathlib import Path
 from typing import Callable
 
 from .build import BuildReport, build
 from .errors import N_, KyvatError, PortInUse, make_params
+from .layout import BUILTIN_TEMPLATES
 from .progress import Progress, no_progress
-from .site import read_watch_state
 from .urls import INDEX_FILE, Urls
+from .watcher import Watcher
 
 
 # What static hosts compress (nginx `gzip_types`, GitHub Pages, Netlify); images, recordings and
@@ -41,6 +42,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = self.translate_path(self.path)
+        if "\0" in path:  # `%00` in the address: no file has such a name, and open() would raise
+            self.send_error(HTTPStatus.BAD_REQUEST)
+            return None
         if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
             path = os.path.join(path, INDEX_FILE)  # as a static host serves a folder
         kind = self.guess_type(path)
@@ -102,10 +106,13 @@ class LocalServer:
 def serve(collection: Path, out: Path, port: int, interval: float, *, today: dt.date | None = None,
           on_built: Callable[[BuildReport], None], on_failed: Callable[[Exception], None],
           on_serving: Callable[[str], None], progress: Progress = no_progress) -> None:
-    """Serve `out` and keep it built from `collection` until interrupted (KeyboardInterrupt).
-    The site is published under the local address, so its IIIF links work in any viewer here.
-    `progress` watches every build (progress.py): the first, with every scan to make, is the long one."""
+    """Serve `out` and keep it built from `collection` until interrupted (KeyboardInterrupt): rebuilt
+    once files changed and then `interval` seconds passed with no other change (the operating system
+    tells of changes: nothing is looked at meanwhile). The site is published under the local address,
+    so its IIIF links work in any viewer here. `progress` watches every build (progress.py): the
+    first, with every scan to make, is the long one."""
     server = LocalServer(out, port)
+    watching = None
     try:
         def rebuild() -> None:
             try:
@@ -113,17 +120,16 @@ def serve(collection: Path, out: Path, port: int, interval: float, *, today: dt.
             except Exception as exc:  # noqa: BLE001 - nothing, not even a template error, stops serving
                 on_failed(exc)
 
-        state = read_watch_state(collection)  # taken before building, so an edit made meanwhile is seen
+        watching = Watcher((collection, BUILTIN_TEMPLATES), interval)  # before building: an edit made meanwhile is seen
         rebuild()
         if not (out / Urls.file(Urls.home())).is_file():
             raise KyvatError(N_("nothing to serve: the first build of {collection} failed"),
                              params=make_params(collection=collection))
         on_serving(server.url)
         while True:
-            time.sleep(interval)
-            now = read_watch_state(collection)
-            if now != state:
-                state = now
+            if watching.wait(timeout=1.0):  # woken each second, so that Ctrl-C is heard on every system
                 rebuild()
     finally:
+        if watching is not None:
+            watching.close()
         server.close()

@@ -26,18 +26,24 @@ from jinja2 import (
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import derivatives, pages
+from . import derivatives, errors, pagekeys, pages
 from .derivatives import Derivatives, ImageService
 from .errors import N_, KyvatError, make_params
 from .i18n import Words, read_words, to_date_text, to_dimensions_text, to_place_text
-from .layout import BUILTIN_TEMPLATES, SCAFFOLDS, Layout
+from .layout import BUILTIN_TEMPLATES, SCAFFOLDS, Layout, refused
 from .model import Collection
 from .stages import BuildContext, Stage, StageReport
-from .urls import Urls
+from .tiles import PUBLIC_IMAGE_SUFFIXES, write_public_image
+from .urls import Urls, make_href
 from .yamlfile import to_yaml_scalar
 
 # Curators write Markdown, not HTML: raw HTML in a narrative is shown as text, never run.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["replacements", "smartquotes"])
+
+
+def to_markdown_html(text: str) -> str:
+    """A curator's Markdown as the site shows it (the desk's preview uses the same renderer)."""
+    return _MARKDOWN.render(text or "")
 
 
 def template_folders(collection_root: Path | None) -> list[Path]:
@@ -55,7 +61,8 @@ def make_environment(folders: list[Path]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = lambda text: Markup(_MARKDOWN.render(text or ""))
+    env.filters["md"] = lambda text: Markup(to_markdown_html(text))
+    env.filters["href"] = make_href  # every link a template writes that url()/lurl() did not make
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     env.globals.update(url=_url, lurl=_lurl, sized=make_sized,
                        death_key=pages.death_key, people_ids=pages.object_people_ids)
@@ -81,8 +88,8 @@ def make_scaffold_text(template: str, /, **values: str) -> str:
 def _url(context, target: str) -> str:
     base_path = context.get("base_path")
     if base_path:  # the 404 page is served at any depth: links from the site's root path
-        return Urls.from_root(target, base_path)
-    return Urls.relative(target, context["here"])
+        return make_href(Urls.from_root(target, base_path))
+    return make_href(Urls.relative(target, context["here"]))
 
 
 @pass_context
@@ -133,10 +140,14 @@ def make_context(spec: pages.PageSpec, collection: Collection, words: Words, log
 
 
 def write_site(collection: Collection, site_dir: Path, images: Derivatives, *,
-               collection_root: Path | None = None, words: Words | None = None, urls: Urls | None = None) -> int:
+               collection_root: Path | None = None, words: Words | None = None, urls: Urls | None = None,
+               old_site: Path | None = None, code: str = "", old_keys: dict | None = None,
+               keys: dict | None = None) -> int:
     """Render every page of the public `collection` into `site_dir`, with the static files, the
     house's logo, sitemap.xml and robots.txt. Returns the number of HTML pages written. The words
-    and the URL map are read from the collection unless the build gives them."""
+    and the URL map are read from the collection unless the build gives them. Given `code` (what
+    kyvat and the collection's other files are, pagekeys.py), a page of `old_site` made of the same
+    (its key in `old_keys`) is hard-linked, not rendered again; the pages' keys go into `keys`."""
     site_dir = Path(site_dir)
     folders = template_folders(collection_root)
     env = make_environment(folders)
@@ -144,13 +155,18 @@ def write_site(collection: Collection, site_dir: Path, images: Derivatives, *,
     logo = copy_logo(collection, collection_root, site_dir)
     specs = pages.make_pages(collection, images)
     urls = urls or Urls.of(collection.config)
+    made = pagekeys.make_page_keys(specs, collection, folders, pagekeys.make_shared_key(collection, code)) \
+        if code else {}
     for spec in specs:
-        _write(site_dir, spec.path, _render(env, spec, make_context(spec, collection, words, logo, urls)))
+        if not pagekeys.link_unchanged(old_site, spec.path, _inside(site_dir, spec.path), made, old_keys or {}):
+            _write(site_dir, spec.path, _render(env, spec, make_context(spec, collection, words, logo, urls)))
+    if keys is not None:
+        keys.update(made)
     _write(site_dir, urls.sitemap(), env.get_template("sitemap.xml").render(
         urls=urls, languages=collection.config.languages,
         entries=[(spec.key, spec.lang) for spec in specs if spec.in_sitemap]))
     _write(site_dir, urls.robots(), env.get_template("robots.txt").render(urls=urls))
-    copy_static(folders, site_dir)
+    copy_static(folders, site_dir, collection_root)
     return len(specs)
 
 
@@ -167,29 +183,37 @@ def _render(env: Environment, spec: pages.PageSpec, context: dict[str, Any]) -> 
                          params=make_params(page=spec.path, template=spec.templates[-1], reason=exc)) from None
 
 
-def read_watch_state(collection_root: Path) -> tuple[tuple[str, int, int], ...]:
-    """Every file the site is made from (the collection, its own templates, kyvat's templates) with
-    its modification time and size: `kyvat serve` rebuilds when this changes."""
-    files = []
-    for folder in (Path(collection_root), BUILTIN_TEMPLATES):
-        for path in sorted(folder.rglob("*")):
-            if any(part.startswith(".") for part in path.relative_to(folder).parts):
-                continue
-            try:
-                stat = path.stat()
-            except FileNotFoundError:  # removed while we looked: the next look sees the change
-                continue
-            if path.is_file():
-                files.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(files)
-
-
-def copy_static(folders: list[Path], site_dir: Path) -> None:
-    """kyvat's static/ first, then the collection's on top, so a collection can replace any file."""
+def copy_static(folders: list[Path], site_dir: Path, collection_root: Path | None = None) -> None:
+    """kyvat's static/ first, then the collection's on top, so a collection can replace any file;
+    the collection's own files as publish_file copies them."""
     for folder in reversed(folders):
         static = folder / "static"
-        if static.is_dir():
+        if folder == BUILTIN_TEMPLATES or collection_root is None:
             shutil.copytree(static, site_dir / Urls.static(""), dirs_exist_ok=True)
+            continue
+        for source in sorted(static.rglob("*")) if static.is_dir() else []:
+            if source.is_symlink() or source.is_file():
+                publish_file(collection_root, source, site_dir / Urls.static(source.relative_to(static).as_posix()))
+
+
+def publish_file(collection_root: Path, source: Path, target: Path) -> None:
+    """Copy one of the collection's own files (its logo, a static file of its site_templates/) into
+    the site: refused when it is a link or leads out of the collection (layout.refused, the masters'
+    rule), and a picture written again without its metadata (tiles.write_public_image)."""
+    where = Layout.of(collection_root)
+    reason = refused(source, where.root)
+    if reason:
+        raise KyvatError(N_("{path}: cannot be published: {reason}"),
+                         params=make_params(path=where.relative(source), reason=errors.Words(reason)))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.suffix.lower() not in PUBLIC_IMAGE_SUFFIXES:
+        shutil.copyfile(source, target)
+        return
+    try:
+        write_public_image(source, target)
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise KyvatError(N_("{path}: cannot be published: not a readable image ({error})"),
+                         params=make_params(path=where.relative(source), error=exc)) from None
 
 
 def copy_logo(collection: Collection, collection_root: Path | None, site_dir: Path) -> str:
@@ -200,12 +224,10 @@ def copy_logo(collection: Collection, collection_root: Path | None, site_dir: Pa
         return ""
     where = Layout.of(collection_root)
     source = where.root / posixpath.normpath(provider.logo)
-    if where.assets not in source.parents or not source.is_file():
+    if where.assets not in source.parents or not (source.is_file() or source.is_symlink()):
         return ""
     site_path = Urls.asset(source.relative_to(where.assets).as_posix())
-    target = _inside(site_dir, site_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    publish_file(collection_root, source, _inside(site_dir, site_path))
     return site_path
 
 
@@ -233,8 +255,12 @@ class SiteStage(Stage):
 
     def run(self, context: BuildContext) -> StageReport:
         images, problems = derivatives.published(context)
+        keys: dict[str, str] = {}
         pages = write_site(context.public, context.path(""), images, collection_root=context.root,
-                           words=context.words, urls=context.urls)
+                           words=context.words, urls=context.urls, old_site=context.previous,
+                           code=pagekeys.make_code(context.root), keys=keys,
+                           old_keys=pagekeys.previous_keys(context.values, "pages"))
+        pagekeys.note_keys(context.values, "pages", keys)
         return StageReport(self.name, counts={"pages": pages}, problems=problems)
 
 

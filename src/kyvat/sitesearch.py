@@ -24,11 +24,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import N_, KyvatError, make_params
 from .i18n import read_words
-from .model import Collection
+from .model import Collection, Text
 from .searchdocs import SearchDoc, make_search_documents
 from .stages import BuildContext, Stage, StageReport
 from .urls import Urls
@@ -39,6 +40,9 @@ from .vietnamese import SPELLING_VARIANTS, make_terms
 # index does not stem.
 INDEX_LANGUAGE = "vi"
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+_NOTHING = SearchDoc(key="", kind="page", title=Text(), text="", url=Urls.search())  # a site with no record
 
 
 def pair_token(first: str, second: str) -> str:
@@ -124,12 +128,15 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
     """
     site_dir = Path(site_dir)
     out = site_dir / Urls.pagefind()
-    records = make_records(docs)
+    records = make_records(docs) or [(_NOTHING, [])]
     with tempfile.TemporaryDirectory(prefix="kyvat-pagefind-") as scratch:
         for doc, pages in records:
             path = Path(scratch) / record_path(doc.url)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(make_record_html(doc, pages), encoding="utf-8")
+            # Pagefind makes no index of no words: the empty site's one record holds a word, and no text
+            # for search.js to show
+            shown = replace(doc, text="kyvat") if doc is _NOTHING else doc
+            path.write_text(make_record_html(shown, pages), encoding="utf-8")
         done = subprocess.run([sys.executable, "-m", "pagefind", "--site", scratch, "--output-path", str(out),
                                "--force-language", INDEX_LANGUAGE], capture_output=True, text=True)
     if done.returncode != 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
     import openpyxl  # loaded only when a workbook is read: the rest of kyvat starts without it
 
     # not read_only: a read-only workbook does not know its merged cells
-    book = openpyxl.load_workbook(path, data_only=True)
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, openpyxl.utils.exceptions.InvalidFileException) as exc:
+        raise CatalogueError(N_("an Excel workbook, but {name} cannot be read ({error})"), "file",
+                             params=make_params(name=Value(path.name), error=Value(str(exc) or type(exc).__name__))
+                             ) from exc
     if sheet is not None and sheet not in book.sheetnames:
         raise CatalogueError(N_("one of the sheets {names}, found {name}"), "sheet",
                              params=make_params(names=Value(", ".join(book.sheetnames)), name=Value(sheet)))
@@ -104,6 +110,7 @@ def _read_csv(path: Path) -> Sheet:
     raw = path.read_bytes()
     # Excel saves "CSV UTF-8" with a byte-order mark and plain "CSV" in the computer's code page,
     # which on a Vietnamese Windows is cp1258
+    text, encoding = None, ""
     for encoding in ("utf-8-sig", "utf-8", "cp1258"):
         if encoding == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
             continue
@@ -112,6 +119,9 @@ def _read_csv(path: Path) -> Sheet:
             break
         except UnicodeDecodeError:
             continue
+    if text is None or "\x00" in text:  # not text in any encoding a ward's computer saves (or a binary file)
+        raise CatalogueError(N_("a list saved as CSV text (UTF-8 or Windows-1258), but {name} is not text"), "file",
+                             params=make_params(name=Value(path.name)))
     rows = max((list(csv.reader(io.StringIO(text, newline=""), delimiter=d)) for d in ",;\t"), key=_table_rows)
     return Sheet(path.name, tuple((n, tuple(row)) for n, row in enumerate(rows, start=1)), encoding)
 

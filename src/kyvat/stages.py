@@ -129,6 +129,10 @@ class BuildContext:
     report: BuildReport = field(default_factory=BuildReport)
     # What a stage leaves for later ones: the derivatives stage its services ("derivatives").
     values: dict[str, Any] = field(default_factory=dict)
+    # The output this build replaces (None: none, or a part of a site), and the folders of it that
+    # a stage keeps as they are (site paths): moved into the staging folder at the swap (output.borrow).
+    previous: Path | None = None
+    borrowed: list[str] = field(default_factory=list)
     # Who watches the build (the CLI's progress bar, progress.py's contract); stages call `progress`.
     on_progress: Progress = no_progress
     _steps: dict[str, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)

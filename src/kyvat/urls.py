@@ -9,6 +9,7 @@ code. Nothing here touches the disk.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -27,6 +28,12 @@ SEARCH_TEXTS = "kyvat-text/"  # beside Pagefind's files: each record's original 
 SEARCH_ANALYSIS = "kyvat-analysis.json"  # beside Pagefind's files: how the browser folds a query
 IMAGE_INFO = "info.json"  # the Image API's name for a service's description, below the service
 BASE_URL_EXPECTED = N_("an http(s) address such as https://example.vn/nha-truyen-thong/")
+LINK_EXPECTED = N_("an http(s) address or a relative one")
+LINK_SCHEMES = ("", "http", "https")  # what a URL field may hold ("": a relative address)
+# kyvat writes mailto: itself, before the house's e-mail address: no field supplies the scheme
+HREF_SCHEMES = LINK_SCHEMES + ("mailto",)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_IGNORED = "".join(map(chr, range(0x21)))  # what a browser strips from a link's ends: controls and spaces
 
 
 class BaseUrlInvalid(KyvatError):
@@ -51,6 +58,37 @@ def make_base_url(text: str) -> str:
             or any(c.isspace() or c in "?#" for c in text)):
         raise BaseUrlInvalid(repr(text))
     return text.rstrip("/") + "/"
+
+
+def read_scheme(text: str) -> str:
+    """A link's scheme ("javascript", "https"; "" for a relative link) as a browser reads it: with
+    tabs and line breaks anywhere, and controls and spaces at its ends, left out."""
+    found = _SCHEME.match(re.sub(r"[\t\n\r]", "", text).strip(_IGNORED))
+    return found.group(1).lower() if found else ""
+
+
+def is_safe_url(text: str) -> bool:
+    """Whether a URL field (provider.homepage, provider.logo, rights, …) may hold `text`: an http(s)
+    address or a relative one, never `javascript:`, `data:` or any other scheme a browser would run
+    or open in place."""
+    return read_scheme(text) in LINK_SCHEMES
+
+
+class UnsafeLink(KyvatError):
+    """A link no page, manifest or description may carry (it would run a script in a visitor's browser)."""
+
+    def __init__(self, found: str):
+        super().__init__(N_("refusing to publish the link {found}: expected {expected}"),
+                         params=make_params(found=Value(repr(found)), expected=Words(LINK_EXPECTED)))
+
+
+def make_href(text: str) -> str:
+    """`text`, checked as a link kyvat writes: the one check every link passes on its way out (the site
+    templates' `url`/`lurl` and `href` filter, IIIF's ids, homepages and seeAlso, JSON-LD's urls), so
+    a value that slipped past validation is refused rather than published. Raises UnsafeLink."""
+    if read_scheme(text) not in HREF_SCHEMES:
+        raise UnsafeLink(text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -157,7 +195,9 @@ class Urls:
         """The link from the page file `here` to the site path `target` (a folder gets index.html, a
         `?query` is kept), so the site works under any sub-path and from a USB stick."""
         path, mark, query = target.partition("?")
-        return posixpath.relpath("/" + Urls.file(path), "/" + posixpath.dirname(here)) + mark + query
+        link = posixpath.relpath("/" + Urls.file(path), "/" + posixpath.dirname(here)) + mark + query
+        # a first part with a ':' (a page file named javascript:….md) would be read as a link's scheme
+        return "./" + link if ":" in link.split("/", 1)[0] else link
 
     @staticmethod
     def from_root(target: str, root_path: str) -> str:
@@ -319,6 +359,11 @@ class Urls:
         """One pre-made whole-image size."""
         request = Urls.image_request("full", f"{width},{height}")
         return f"{Urls.image_service(object_id, n)}/{request}"
+
+    @staticmethod
+    def image_max(object_id: str, n: int) -> str:
+        """The largest whole image a service serves (`full/max`)."""
+        return f"{Urls.image_service(object_id, n)}/{Urls.image_request('full', 'max')}"
 
     @staticmethod
     def collection() -> str:

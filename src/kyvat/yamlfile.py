@@ -13,27 +13,9 @@ import yaml
 
 from .errors import make_params
 from .messages import N_
+from .yamltypes import LineDict, LineList, YamlSyntaxError
 
-
-class LineDict(dict):
-    """A mapping from YAML that knows the 1-based line of itself and of each of its keys."""
-
-    line: int = 0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict[Any, int] = {}
-        self.duplicates: list[tuple[Any, int]] = []
-
-
-class LineList(list):
-    """A sequence from YAML that knows the line of each item."""
-
-    line: int = 0
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[int] = []
+__all__ = ["LineDict", "LineList", "YamlSyntaxError", "make_front_matter", "make_yaml", "to_yaml", "to_yaml_scalar"]
 
 
 class _Loader(yaml.SafeLoader):
@@ -45,16 +27,37 @@ class _Loader(yaml.SafeLoader):
 _FastLoader = type("_FastLoader", (yaml.CSafeLoader,), {}) if getattr(yaml, "__with_libyaml__", False) else None
 
 
+class _Refused(Exception):
+    """A text YAML reads but kyvat does not: raised by a constructor, made a YamlSyntaxError by make_yaml."""
+
+    def __init__(self, node: yaml.Node, said: str, fix_said: str, **params):
+        super().__init__(said)
+        self.line, self.said, self.fix_said, self.params = node.start_mark.line, said, fix_said, params
+
+
+def _child(loader: _Loader, node: yaml.Node) -> Any:
+    # An alias (*name) hands the constructor a node it met before: refused, so that a few lines of
+    # aliases of aliases (a "billion laughs") cannot grow into billions of values further on.
+    if node in loader.constructed_objects or node in loader.recursive_objects:
+        raise _Refused(node, "", "")  # make_yaml finds the alias's own line and name
+    return loader.construct_object(node, deep=True)
+
+
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
+    if any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value):
+        raise _Refused(node, N_("the key '<<' on line {line} merges another group of keys into this one, which kyvat "
+                                "does not read"), N_("write each key out in full"), line=node.start_mark.line)
     result = LineDict()
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _child(loader, key_node)
+        if isinstance(key, (list, dict, set)):
+            raise _Refused(key_node, N_("the key on line {line} is a list or a group of keys, not a word"),
+                           N_("a key is a word followed by ':', as in title: ..."), line=key_node.start_mark.line)
         line = key_node.start_mark.line + 1
         if key in result:
             result.duplicates.append((key, line))
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _child(loader, value_node)
         result.lines[key] = line
     return result
 
@@ -63,62 +66,80 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList()
     result.line = node.start_mark.line + 1
     for child in node.value:
-        result.append(loader.construct_object(child, deep=True))
+        result.append(_child(loader, child))
         result.lines.append(child.start_mark.line + 1)
     return result
 
 
-def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
-    # PyYAML raises ValueError on a date that looks right but is not in the calendar (1972-02-30);
-    # keep the text so the record reader can name the field instead of crashing.
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
+def _or_text(construct):
+    """A scalar Python refuses (1972-02-30, a whole number of 5,000 digits) is kept as its text, for
+    the record reader to name the field instead of crashing."""
+    def constructor(loader: _Loader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+    return constructor
 
 
 for _loader in (_Loader, _FastLoader) if _FastLoader else (_Loader,):
-    _loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _or_text(yaml.SafeLoader.construct_yaml_timestamp))
+    _loader.add_constructor("tag:yaml.org,2002:int", _or_text(yaml.SafeLoader.construct_yaml_int))
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
-@dataclass
-class YamlSyntaxError(Exception):
-    """The text is not YAML: what is wrong in a curator's words, the 1-based line where the slip is
-    (when the parser knows it), and how to mend it (with the corrected line where kyvat can tell).
-
-    `said` and `fix_said` are templates marked with N_, their {names} filled from `params` (as a
-    Problem's are), so that the CLI can translate them; `message` and `fix` are them in English."""
-
-    said: str
-    line: int | None = None
-    fix_said: str = ""
-    params: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def message(self) -> str:
-        return self._fill(self.said)
-
-    @property
-    def fix(self) -> str:
-        return self._fill(self.fix_said)
-
-    def _fill(self, template: str) -> str:
-        return template.format(**dict(self.params)) if self.params and template else template
-
-
 def make_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML text; keys carry lines counted from `first_line`."""
-    data = _load_fast(text)
-    if data is _REFUSED:
-        data = _load_explained(text, first_line)
+    if len(text) > MAX_CHARACTERS:
+        raise YamlSyntaxError(N_("the text is longer than the {limit} characters kyvat reads in one file"),
+                              None, N_("keep long texts in transcripts, and images in scans/"),
+                              make_params(limit=f"{MAX_CHARACTERS:,}"))
+    try:
+        data = _load_fast(text)
+        if data is _REFUSED:
+            data = _load_explained(text, first_line)
+    except _Refused as exc:
+        raise _refused(text, exc, first_line) from None
+    except RecursionError:
+        raise _too_deep(text, first_line) from None
     if first_line != 1:
         _shift(data, first_line - 1)
     return data
 
 
 _REFUSED = object()
+MAX_CHARACTERS = 1_000_000  # a record or a page of text is a few thousand: past this, a file is not one
+_MAX_DEPTH = 100  # lists and maps inside each other; a record needs four or five
+
+
+def _refused(text: str, exc: _Refused, first_line: int) -> YamlSyntaxError:
+    if exc.said:
+        return YamlSyntaxError(exc.said, exc.line + first_line, exc.fix_said,
+                               make_params(**{k: v + first_line if k == "line" else v for k, v in exc.params.items()}))
+    alias = next((e for e in yaml.parse(text, Loader=_FastLoader or _Loader) if isinstance(e, yaml.AliasEvent)), None)
+    line = alias.start_mark.line + first_line if alias else exc.line + first_line
+    return YamlSyntaxError(N_("'*{name}' on line {line} repeats the value marked '&{name}' (a YAML alias), which "
+                              "kyvat does not read"),
+                           line, N_("write the value out in full in each place it is needed"),
+                           make_params(name=alias.anchor if alias else "", line=line))
+
+
+def _too_deep(text: str, first_line: int) -> YamlSyntaxError:
+    """Lists or maps nested deeper than Python can follow: the line where they pass _MAX_DEPTH."""
+    starts, ends = (yaml.SequenceStartEvent, yaml.MappingStartEvent), (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    depth = 0
+    line = first_line
+    try:
+        for event in yaml.parse(text, Loader=_FastLoader or _Loader):
+            depth += isinstance(event, starts) - isinstance(event, ends)
+            line = event.start_mark.line + first_line
+            if depth > _MAX_DEPTH:
+                break
+    except yaml.YAMLError:
+        pass  # the nesting is named where it was seen to pass the limit
+    return YamlSyntaxError(N_("on line {line}, lists or groups of keys are nested more than {depth} deep"),
+                           line, _GENERIC_FIX, make_params(line=line, depth=_MAX_DEPTH))
 
 
 def _load_fast(text: str) -> Any:
@@ -126,6 +147,10 @@ def _load_fast(text: str) -> Any:
         return _REFUSED
     try:
         return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - _FastLoader is a CSafeLoader
+    except yaml.MarkedYAMLError as exc:
+        if exc.problem == "exceeded maximum nesting depth":  # libyaml's limit: past Python's own too
+            raise RecursionError from None
+        return _REFUSED
     except yaml.YAMLError:
         return _REFUSED
 
@@ -136,6 +161,12 @@ def _load_explained(text: str, first_line: int) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         raise _explain(text, exc, first_line) from None
+    except yaml.reader.ReaderError as exc:  # a control character, which no editor shows
+        line = text[: exc.position].count("\n") + first_line
+        raise YamlSyntaxError(N_("line {line} holds an invisible control character ({code}), which YAML does not "
+                                 "allow"), line, N_("delete it; it often comes with text copied out of another "
+                                                    "program"), make_params(line=line, code=f"U+{exc.character:04X}")
+                              ) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError("{reason}", fix_said=_GENERIC_FIX, params=make_params(reason=exc)) from None
 

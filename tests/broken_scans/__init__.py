@@ -131,7 +131,7 @@ def implied_files(info: dict) -> dict[str, tuple[int, int]]:
     """Every path a level-0 client may request from this info.json, with the pixel size it must
     have: written from the IIIF Image API 3.0 spec, independently of kyvat's own arithmetic."""
     width, height = info["width"], info["height"]
-    files = {"full/max/0/default.jpg": (width, height)}
+    files = {"full/max/0/default.jpg": max_size(info)}
     for size in info["sizes"]:
         files[f"full/{size['width']},{size['height']}/0/default.jpg"] = (size["width"], size["height"])
     for tile in info["tiles"]:
@@ -164,6 +164,22 @@ def assert_level0_complete(site: Path, base_url: str) -> int:
             with Image.open(path) as im:
                 assert (im.format, im.size) == ("JPEG", size), f"{info_path.parent.name}/{rel}"
     return len(infos)
+
+
+def max_size(info: dict) -> tuple[int, int]:
+    """The size `full/max` has: the image's, or, under `maxWidth`/`maxHeight` (the latter defaults
+    to the former), the image scaled down to fit them with its aspect ratio, rounded up."""
+    width, height = info["width"], info["height"]
+    if "maxWidth" not in info:
+        return width, height
+    max_width, max_height = info["maxWidth"], info.get("maxHeight", info["maxWidth"])
+    scale = min(1, max_width / width, max_height / height)
+    fitted = math.ceil(width * scale - 1e-9), math.ceil(height * scale - 1e-9)
+    for tile in info["tiles"]:  # no tile may be larger than the largest image the service serves
+        assert tile["width"] <= max_width and tile.get("height", tile["width"]) <= max_height, info["id"]
+    for size in info["sizes"]:
+        assert size["width"] <= max_width and size["height"] <= max_height, info["id"]
+    return fitted
 
 
 def assert_sizes_fit_openseadragon(info: dict) -> None:

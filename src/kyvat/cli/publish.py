@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
 
 import click
 
+from .. import cluster
 from ..errors import CollectionInvalid, KyvatError, PortInUse
 from ..messages import N_, _, ngettext, to_error_text
 from ..searchdocs import KINDS
@@ -37,16 +39,21 @@ FACET_LINES = {"kind": N_("kind: {counts}"), "type": N_("type: {counts}"), "pers
 @click.option("--strict", is_flag=True, help="Treat warnings (such as loans past due) as errors.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the build's figures and problems as JSON to this file.")
+@click.option("--scheduler", envvar=cluster.SCHEDULER_VARIABLE, show_envvar=True, default=None, metavar="ADDRESS",
+              help="Make the scans' images on the workers of this Dask scheduler (tcp://host:8786); "
+                   "they must see the collection, cache and output at the same paths.")
 def build_command(collection: Path, out: Path, jobs: int | None, base_url: str | None, cache: Path | None,
-                  strict: bool, report_file: Path | None) -> None:
+                  strict: bool, report_file: Path | None, scheduler: str | None) -> None:
     """Build the static site, IIIF and search index into OUT; a broken scan is reported and skipped."""
     from ..build import build  # the publishing stages load only when a build runs
     from ..progressbar import Bars
 
     try:
-        with Bars() as progress:  # a bar on stderr when it is a terminal; nothing in a pipe or CI
+        with contextlib.ExitStack() as stack:
+            factory = stack.enter_context(cluster.connect(scheduler)) if scheduler else None
+            progress = stack.enter_context(Bars())  # a bar on stderr when it is a terminal; nothing in a pipe or CI
             report = build(collection, out, cache=cache, jobs=jobs, base_url=base_url, strict=strict,
-                           today=_today(), progress=progress)
+                           today=_today(), progress=progress, executor_factory=factory)
     except KyvatError as exc:
         _fail(exc)
     _echo_problems(report.problems)
@@ -143,7 +150,7 @@ def search_command(collection: Path, query: str, object_type: str | None, person
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(min=0, max=65535),
               help="Serve on http://127.0.0.1:PORT/.")
 @click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds between checks of the collection and templates for changes.")
+              help="Seconds without a change awaited before rebuilding: changes made together make one rebuild.")
 def serve(collection: Path, out: Path, port: int, interval: float) -> None:
     """Build the site, serve it on this computer only, and rebuild whenever a record, scan or
     template changes. A failed rebuild is reported and the previous site keeps being served."""

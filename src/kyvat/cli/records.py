@@ -27,10 +27,16 @@ from .base import (
 @click.option("--base-url", default="http://localhost:8000/", show_default=True,
               help="Where the site will be published (IIIF ids are built from it).")
 @click.option("--prefix", default="AB", show_default=True, help="Letters that start every accession number.")
-def init(path: Path, name_vi: str, name_en: str, base_url: str, prefix: str) -> None:
+@click.option("--git/--no-git", "use_git", default=None,
+              help="Make the collection a git repository, so each save is kept and can be undone (asked if not given).")
+def init(path: Path, name_vi: str, name_en: str, base_url: str, prefix: str, use_git: bool | None) -> None:
     """Create a new, empty, valid collection at PATH with a commented kyvat.yaml."""
+    if use_git is None:  # asked only of a person at a terminal; a script gets today's plain folder
+        use_git = sys.stdin.isatty() and click.confirm(
+            _("Keep the collection's history with git (each save kept, and can be undone)?"), default=True)
     try:
-        catalogue.write_new_collection(path, name_vi=name_vi, name_en=name_en, base_url=base_url, prefix=prefix)
+        catalogue.write_new_collection(path, name_vi=name_vi, name_en=name_en, base_url=base_url, prefix=prefix,
+                                       git=use_git)
     except KyvatError as exc:
         _fail(exc)
     click.echo(_("Created {path}. Next: kyvat new object -c {path} --type letter --title \"...\"").format(path=path))

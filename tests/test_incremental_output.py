@@ -1,0 +1,264 @@
+"""A rebuild costs what changed: unchanged image services are moved into the new site whole, a build
+with nothing changed keeps every file of the old site, an edited title changes only the files that
+show it; and the old site stays whole when such a build fails or is killed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+
+from kyvat import crashpoints, output
+from kyvat.build import build
+from kyvat import inputs
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_COLLECTION = REPO / "tests" / "fixtures" / "collection"
+TODAY = __import__("datetime").date(2026, 9, 1)
+RECORD = Path("objects") / "TT-2026-0002" / "record.yaml"
+OLD_TITLE, NEW_TITLE = "Ảnh chân dung liệt sĩ", "Ảnh chân dung đã sửa liệt sĩ"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def published(folder: Path) -> dict[str, bytes]:
+    """What a site shows: every file (the build keeps what it knows of it in the cache, not in it)."""
+    return snapshot(folder)
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    """Each file's inode, but the build's marker (written anew each time)."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*")
+            if p.is_file() and p.name != output.MARKER}
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[Path, Path, Path]:
+    """A copy of the test collection, built once: (collection, site, cache)."""
+    root, out, cache = tmp_path / "collection", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(FIXTURE_COLLECTION, root)
+    build(root, out, cache=cache, jobs=1, today=TODAY)
+    return root, out, cache
+
+
+def rebuild(built):
+    root, out, cache = built
+    return build(root, out, cache=cache, jobs=1, today=TODAY)
+
+
+def edit_title(root: Path) -> None:
+    record = root / RECORD
+    text = record.read_text(encoding="utf-8")
+    assert text.count(OLD_TITLE) == 1
+    record.write_text(text.replace(OLD_TITLE, NEW_TITLE), encoding="utf-8")
+
+
+def services(out: Path) -> list[str]:
+    return sorted(p.parent.relative_to(out).as_posix() for p in (out / "iiif" / "images").glob("*/info.json"))
+
+
+def test_a_rebuild_with_nothing_changed_keeps_every_file_byte_for_byte(built):
+    root, out, cache = built
+    before, files, first = snapshot(out), inodes(out), inputs.read_record(cache, out, out / output.MARKER)
+    report = rebuild(built)
+    assert snapshot(out) == before
+    assert inodes(out) == files, "every file is the old site's own, moved in, not made again"
+    assert report.count("pages") == first["stages"]["site"]["pages"] > 0
+    assert report.count("manifests") == first["stages"]["iiif"]["manifests"] > 0
+    assert report.count("scans_processed") == 0 and report.count("services_kept") == len(services(out)) > 3
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_an_edited_title_changes_exactly_the_files_that_show_it(built):
+    root, out, cache = built
+    before, files = snapshot(out), inodes(out)
+    edit_title(root)
+    report = rebuild(built)
+    after = snapshot(out)
+    search = "pagefind/"  # the search index: files named by their content's hash, made by Pagefind
+    assert {path for path in after if not path.startswith(search)} == {
+        path for path in before if not path.startswith(search)}
+    changed = {path for path in after if not path.startswith(search) and after[path] != before[path]}
+    shows = {path for path, data in before.items() if not path.startswith(search)
+             and (OLD_TITLE.encode() in data or json.dumps(OLD_TITLE).strip('"').encode() in data)}
+    assert {"objects/TT-2026-0002/index.html", "iiif/TT-2026-0002/manifest.json"} <= changed
+    assert changed == shows, "only the files that show the title, and every one of them"
+    assert all(NEW_TITLE.encode() in after[path] or json.dumps(NEW_TITLE).strip('"').encode() in after[path]
+               for path in shows if path.endswith((".html", ".json")) and OLD_TITLE.encode() in before[path])
+    kept = [path for path in files if path.startswith("iiif/images/")]
+    assert kept and all(inodes(out)[path] == files[path] for path in kept), "image services moved in whole"
+    linked = [path for path in files if path.endswith(".html") and inodes(out)[path] == files[path]]
+    assert {"objects/TT-2026-0001/index.html", "en/objects/TT-2026-0001/index.html", "404.html"} <= set(linked)
+    assert len(linked) > len([path for path in files if path.endswith(".html")]) / 2, "the others: linked, not made"
+    assert {"iiif/TT-2026-0001/manifest.json", "iiif/TT-2026-0001/record.json"} <= {
+        path for path in files if inodes(out).get(path) == files[path]}, "another object's documents: linked, not made"
+    assert report.count("services_kept") == len(services(out)) and report.count("scans_processed") == 0
+    fresh = out.parent / "fresh"
+    build(root, fresh, cache=out.parent / "fresh-cache", jobs=1, today=TODAY)
+    assert published(out) == published(fresh), "the site a build from nothing makes"
+
+
+def test_a_build_that_fails_at_the_swap_leaves_the_old_site_as_it_was(built, monkeypatch):
+    root, out, cache = built
+    before = snapshot(out)
+    edit_title(root)
+
+    def refuse(first, second):
+        kept = services(first)[0]  # linked into the new site, and still in the old one
+        assert (first / kept).is_dir() and (out / kept).is_dir()
+        raise OSError(28, "No space left on device", str(second))
+
+    monkeypatch.setattr(output, "_exchange", refuse)
+    with pytest.raises(Exception, match="disk is full"):
+        rebuild(built)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def _killed_build(built, at: str) -> int:
+    """Run the build in a fork of this process that kills itself at the crash point `at`."""
+    root, out, cache = built
+    pid = os.fork()
+    if pid == 0:  # the child: never back into pytest
+        try:
+            crashpoints._AT = at
+            build(root, out, cache=cache, jobs=1, today=TODAY)
+        finally:
+            os._exit(70)
+    _, status = os.waitpid(pid, 0)
+    return os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status)
+
+
+def test_a_build_killed_while_linking_the_kept_services_leaves_the_old_site_whole(built):
+    root, out, cache = built
+    before = snapshot(out)
+    edit_title(root)
+    assert _killed_build(built, "swap.linking") == signal.SIGKILL
+    assert snapshot(out) == before  # nothing was taken out of the live site
+    assert output.remove_abandoned(out) == 1  # what the next build does first
+    assert snapshot(out) == before and list(out.parent.glob(".site.*")) == []
+    rebuild(built)
+    assert NEW_TITLE in (out / "objects" / "TT-2026-0002" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_old_site_is_removed_after_the_build_returns(built):
+    root, out, cache = built
+    edit_title(root)
+    rebuild(built)
+    trash = cache / "trash"
+    for worker in __import__("threading").enumerate():
+        if worker.name == "kyvat-trash":
+            worker.join(timeout=60)
+    assert trash.is_dir() and list(trash.iterdir()) == []
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_an_edit_within_the_same_clock_tick_as_the_last_build_is_seen(built):
+    root, out, cache = built
+    record = root / RECORD
+    record.touch()  # written just now: the build reads it within the clock tick of its writing
+    rebuild(built)
+    stamp = record.stat().st_mtime_ns
+    text = record.read_text(encoding="utf-8")
+    same_size = text.replace("Ảnh chân dung", "Ảnh chân dunG", 1)
+    assert len(same_size.encode()) == len(text.encode()) and same_size != text
+    record.write_text(same_size, encoding="utf-8")
+    os.utime(record, ns=(stamp, stamp))  # the same size and time: only its bytes tell
+    rebuild(built)
+    assert "Ảnh chân dunG" in (out / "objects" / "TT-2026-0002" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_rebuilt_after_an_added_scan_is_the_site_built_from_nothing(built, tmp_path):
+    root, out, cache = built
+    folder = root / RECORD.parent
+    (folder / "scans" / "003.jpg").write_bytes((folder / "scans" / "001.jpg").read_bytes() + b"another master")
+    record = folder / "record.yaml"
+    text = record.read_text(encoding="utf-8")
+    last = text.index("\n", text.index("  - file: 002.tif\n") + 18) + 1  # after its sha256: the third scan
+    record.write_text(text[:last] + "  - file: 003.jpg\n" + text[last:], encoding="utf-8")
+    old = inodes(out)
+    report = rebuild(built)
+    assert report.count("scans_processed") == 1 and report.count("services_kept") == len(services(out)) - 1
+    assert all(inodes(out)[path] == old[path] for path in old if path.startswith("iiif/images/TT-2026-0001-"))
+    fresh = tmp_path / "fresh"
+    build(root, fresh, cache=tmp_path / "fresh-cache", jobs=1, today=TODAY)
+    assert published(out) == published(fresh)
+
+
+@pytest.mark.parametrize("edit", [False, True])
+def test_where_folders_cannot_be_exchanged_kept_files_are_linked_and_the_old_site_left_whole(built, monkeypatch,
+                                                                                             edit):
+    root, out, cache = built
+    monkeypatch.setattr(output, "_can_exchange", lambda: False)  # as on a system without renameat2
+    if edit:
+        edit_title(root)
+    old = out.stat().st_ino
+    before = inodes(out)
+    rebuild(built)
+    assert (out.stat().st_ino != old) == edit  # nothing changed: the old site is the new one, left in place
+    kept = [path for path in before if path.startswith("iiif/images/") or not edit]
+    assert kept and all(inodes(out)[path] == before[path] for path in kept), "linked, not made again"
+    fresh = out.parent / "fresh"
+    build(root, fresh, cache=out.parent / "fresh-cache", jobs=1, today=TODAY)
+    assert published(out) == published(fresh)
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_recordings_are_kept_too(tmp_path, ffmpeg):
+    root, out, cache = tmp_path / "collection", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(REPO / "collection", root)
+    build(root, out, cache=cache, jobs=2, today=TODAY)
+    recordings = sorted(p.relative_to(out).as_posix() for p in (out / "media").iterdir())
+    assert recordings
+    before = inodes(out)
+    record = root / "objects" / "AB-2026-0011" / "record.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("title:", "title:  ", 1), encoding="utf-8")
+    report = build(root, out, cache=cache, jobs=2, today=TODAY)
+    assert report.count("scans_processed") == 0 and report.count("services_kept") == report.count("scans")
+    assert all(inodes(out)[path] == before[path] for path in recordings)
+
+
+def test_a_renamed_person_changes_the_pages_of_their_objects_too(built):
+    root, out, cache = built
+    person = root / "people" / "pham-van-duc.yaml"
+    text = person.read_text(encoding="utf-8")
+    person.write_text(text.replace("name: Phạm Văn Đức", "name: Phạm Văn Đứcc"), encoding="utf-8")
+    rebuild(built)
+    assert "Phạm Văn Đứcc" in (out / "objects" / "TT-2026-0002" / "index.html").read_text(encoding="utf-8")
+    fresh = out.parent / "fresh"
+    build(root, fresh, cache=out.parent / "fresh-cache", jobs=1, today=TODAY)
+    assert published(out) == published(fresh)
+
+
+def test_a_template_that_reads_the_collection_beyond_a_page_makes_its_pages_depend_on_every_object(tmp_path):
+    from kyvat import pagekeys
+
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "x.html").write_text("{{ collection.objects }}", encoding="utf-8")  # not a template
+    (tmp_path / "object.html").write_text("{{ collection.person(id).name }} {{ collection.pages }}", encoding="utf-8")
+    assert pagekeys._readers([tmp_path], {"object.html", "list.html"}) == (False, set())
+    (tmp_path / "list.html").write_text("{% for o in collection.objects %}{% endfor %}", encoding="utf-8")
+    assert pagekeys._readers([tmp_path], {"object.html", "list.html"}) == (False, {"list.html"})
+    (tmp_path / "_shared.html").write_text("{% set c = collection %}{{ c.objects|length }}", encoding="utf-8")
+    assert pagekeys._readers([tmp_path], {"object.html", "list.html"}) == (True, {"list.html"})
+
+
+def test_a_site_put_back_from_a_copy_is_not_taken_for_the_one_the_cache_remembers(built):
+    root, out, cache = built
+    copy = out.parent / "copy"
+    shutil.copytree(out, copy)  # yesterday's site, kept aside
+    edit_title(root)
+    rebuild(built)
+    shutil.rmtree(out)
+    copy.rename(out)  # ... put back by hand: the cache remembers today's inputs, not this site's
+    rebuild(built)
+    assert NEW_TITLE in (out / "objects" / "TT-2026-0002" / "index.html").read_text(encoding="utf-8")
+    fresh = out.parent / "fresh"
+    build(root, fresh, cache=out.parent / "fresh-cache", jobs=1, today=TODAY)
+    assert published(out) == published(fresh)
