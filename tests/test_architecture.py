@@ -33,6 +33,9 @@ HOMES = {
     "segno": {"paperwork"},  # the labels' QR codes
     "openpyxl": {"spreadsheet"},  # reads and writes the rows; importer.py makes records of them
     "python_calamine": {"spreadsheet"},  # reads the old .xls lists
+    "flask": {"desk"},  # kyvat desk: the package is its one home (views import its names from desk/app.py)
+    "flask_wtf": {"desk"},
+    "werkzeug": {"desk"},
     "git": {"history"},  # GitPython: saves as commits, history, earlier versions
     "watchfiles": {"watcher"},  # kyvat serve: the system's notices of changed files
     "dask": {"cluster"},  # kyvat build --scheduler: the derivatives on a Dask cluster, imported only then

@@ -5,7 +5,7 @@ makes its help speak the curator's language) and nowhere else.
 `main` is the group; importing the command modules registers their commands on it.
 """
 
-from . import archive, life, paperwork, publish, records, scans, sheets  # noqa: F401  (each registers its commands on main)
+from . import archive, desk, life, paperwork, publish, records, scans, sheets  # noqa: F401  (each registers its commands on main)
 from .base import main
 
 __all__ = ["main"]
