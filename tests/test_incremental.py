@@ -262,6 +262,7 @@ def test_verify_hashes_every_master_whatever_a_build_kept(sample_copy, tmp_path,
 
 # -- kyvat serve ---------------------------------------------------------------------------------
 
+@pytest.mark.realtime
 def test_the_watcher_hears_a_change_and_nothing_hidden(tmp_path):
     folder = tmp_path / "collection"
     (folder / "objects" / ".git").mkdir(parents=True)
@@ -279,6 +280,7 @@ def test_the_watcher_hears_a_change_and_nothing_hidden(tmp_path):
     assert not watching._thread.is_alive()
 
 
+@pytest.mark.realtime
 def test_a_change_made_while_the_caller_is_busy_is_kept_for_its_next_wait(tmp_path):
     watching = Watcher([tmp_path], quiet=0.1)
     try:

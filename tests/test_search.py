@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from whoosh.codec import whoosh3
 
 import kyvat
-from kyvat import research, researchindex, sitesearch, whooshinternals
+from kyvat import diskclock, research, researchindex, sitesearch, whooshinternals
 from kyvat.cli import main
 from kyvat.errors import CollectionInvalid
 from kyvat.i18n import make_scan_label, read_words
@@ -332,8 +332,10 @@ def test_a_collection_is_the_one_named_whatever_the_working_folder(tmp_path, mon
 
 
 def _age(root: Path, clock: Path) -> None:
-    """Every file and folder under `root` last modified an hour ago, by the file system's clock."""
-    past = researchindex.read_disk_time(clock) - 3600 * 10**9
+    """Every file and folder under `root` last modified an hour ago, by the file system's clock
+    (`clock`: a folder on the same disk)."""
+    clock.mkdir(parents=True, exist_ok=True)
+    past = diskclock.read_disk_time(clock) - 3600 * 10**9
     for path in sorted(root.rglob("*"), reverse=True) + [root]:  # a folder's time after its files'
         os.utime(path, ns=(past, past))
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import layout, media, pdf, readcache
 from .crashpoints import crash_point
 from .output import same_file
+from .diskclock import read_disk_time
 from .errors import MediaError, Problem, make_params
 from .messages import N_
 from .model import Artifact, Collection, Scan
@@ -399,12 +400,11 @@ def prune_cache(cache_dir: Path, images: Derivatives) -> int:
     folder = Path(cache_dir) / "images"
     if any(p.is_error for p in images.problems) or not folder.is_dir():
         return 0
-    used = {s.cache_entry for s in images.services}
-    removed = 0
+    used, removed, now = {s.cache_entry for s in images.services}, 0, read_disk_time(folder) / 1e9  # the files' clock
     for entry in folder.iterdir():
         if entry.name in used:
             continue
-        if entry.name.startswith(".") and time.time() - entry.stat().st_mtime < STALE_WORK_SECONDS:
+        if entry.name.startswith(".") and now - entry.stat().st_mtime < STALE_WORK_SECONDS:
             continue  # a parallel build may be making it
         shutil.rmtree(entry, ignore_errors=True)
         removed += 1

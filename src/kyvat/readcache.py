@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from . import __version__, layout
+from .diskclock import read_disk_time
 
 FORMAT = 1
 # A file whose modification time is this close to the time of a read is not kept: another write in
@@ -166,8 +167,7 @@ class FileCache:
         if self._now is None:
             self._now = -1  # no cache folder: nothing is kept
             try:
-                with tempfile.NamedTemporaryFile(dir=self.path.parent, prefix=".clock-") as probe:
-                    self._now = os.fstat(probe.fileno()).st_mtime_ns
+                self._now = read_disk_time(self.path.parent)
             except OSError:
                 pass
         return self._now if self._now >= 0 else -(2 ** 62)

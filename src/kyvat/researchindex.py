@@ -23,13 +23,13 @@ import os
 from pathlib import Path
 
 from . import layout, research
+from .diskclock import read_disk_time
 from .privacy import to_public
 from .validate import load_collection
 
 # A file modified this close to a look may have been modified again within the same clock tick of
 # its file system (2 s on FAT), keeping its time and size: its digest decides.
 RACY_NS = 2_000_000_000
-LOOKED_FILE = ".research-looked"  # in the cache folder: touched at each look, for the file system's time
 _KEEP = 8  # collections kept open by `search` (a long-running program asks about few)
 
 Stats = dict[str, tuple[int, int]]
@@ -104,14 +104,6 @@ def read_stats(root: Path, listed: Listings | None = None, looked: int = 0) -> t
     return stats, listing
 
 
-def read_disk_time(marker: Path) -> int:
-    """Now, by the clock that stamps the files (the file system's, as git's index does): the
-    process's clock may differ from it (a network share, a test that moves the clock)."""
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_bytes(b".")  # a write, not utime(): a moved process clock would set utime's time
-    return marker.stat().st_mtime_ns
-
-
 def _racy(stats: Stats, looked: int) -> dict[str, bytes]:
     """The digest of each file modified within RACY_NS before `looked`."""
     return _digests(path for path, (mtime, _) in stats.items() if mtime >= looked - RACY_NS)
@@ -144,7 +136,8 @@ class ResearchIndex:
         """Bring the index up to date if a record file changed since the last look (or the index
         is gone); returns whether the records were read again. Raises CollectionInvalid as
         `validate.load_collection` does, and then reads them again at the next call."""
-        looked = read_disk_time(self.folder.parent / LOOKED_FILE)
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        looked = read_disk_time(self.folder.parent)
         stats, self._listed = read_stats(self.root, self._listed, looked)
         # A file racy at the last look may have changed since in the same tick: its digest tells.
         if stats == self._stats and _digests(self._racy) == self._racy and research.index_exists(self.folder):

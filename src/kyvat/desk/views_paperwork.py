@@ -13,10 +13,10 @@ import io
 import secrets
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from .. import importer, objectsheet, paperwork, spreadsheet
+from ..diskclock import read_disk_time
 from ..errors import N_, CollectionInvalid, KyvatError, Value, make_params
 from ..layout import PERSON_SUFFIX, RECORD_FILE, cache_dir
 from ..media import read_fixity
@@ -271,8 +271,10 @@ def _upload_folder(upload: str) -> Path:
 
 def _forget_old_imports() -> None:
     """Lists sent and left (the page closed before importing or cancelling) are removed after a day."""
-    for folder in _holding(IMPORTS_DIR).iterdir():
-        if folder.is_dir() and time.time() - folder.stat().st_mtime > KEEP_IMPORTS:
+    holding = _holding(IMPORTS_DIR)
+    now = read_disk_time(holding) / 1e9  # the files' own clock, not the computer's (which may be set elsewhere)
+    for folder in holding.iterdir():
+        if folder.is_dir() and now - folder.stat().st_mtime > KEEP_IMPORTS:
             shutil.rmtree(folder, ignore_errors=True)
 
 
