@@ -372,7 +372,11 @@ def test_files_dropped_in_chromium_go_in_and_a_dragged_scan_changes_place(collec
         shown = page.inner_text("main")
         assert "1 scan added: 003.jpg" in shown and "hong.jpg: " in shown
         assert files_of_root(collection_copy, PHOTO) == ["001.jpg", "002.tif", "003.jpg"]
-        assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        # every thumbnail is a JPEG view the desk makes (lazy images: brought into view first; each is
+        # made on its first request, so they are waited for, not assumed loaded with the page)
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)",
+                               timeout=30_000)
         page.set_input_files("#scan-files", files=[{"name": "x.png", "mimeType": "image/png", "buffer": png()}])
         with page.expect_navigation():
             page.click("#scan-upload button[type=submit]")
