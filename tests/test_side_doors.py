@@ -295,3 +295,25 @@ def test_serve_answers_a_request_holding_a_nul_byte_without_a_traceback(tmp_path
         server.close()
     assert status in (400, 404) and after == 200
     assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("rel, made", [
+    ("people/nguoi-ngoai.yaml", "kind: martyr\nname: PRIVATE-MARKER-LINKED-PERSON\n"),
+    ("exhibitions/ngoai.md", "---\ntitle: PRIVATE-MARKER-LINKED-EXHIBITION\n---\nPRIVATE-MARKER-LINKED-EXHIBITION\n"),
+    ("pages/ngoai.md", "---\ntitle: PRIVATE-MARKER-LINKED-PAGE\n---\nPRIVATE-MARKER-LINKED-PAGE\n"),
+    ("objects/TT-2026-0004/record.yaml", None),  # the record itself, swapped for a link to a copy outside
+])
+def test_a_person_narrative_or_record_file_linked_out_of_the_collection_is_refused(collection_copy, tmp_path, rel, made):
+    outside = tmp_path / "elsewhere" / Path(rel).name
+    outside.parent.mkdir()
+    target = collection_copy / rel
+    if made is None:
+        made = target.read_text(encoding="utf-8").replace("title:", "# PRIVATE-MARKER-LINKED-RECORD\ntitle:", 1)
+        target.unlink()
+    outside.write_text(made, encoding="utf-8")
+    target.symlink_to(outside)
+    assert "a symbolic link" in _problems(collection_copy)[rel]
+    out = tmp_path / "out"
+    with pytest.raises(CollectionInvalid):  # an error, as any record kyvat cannot read: nothing is published
+        build(collection_copy, out, cache=tmp_path / "cache", jobs=1, today=TODAY)
+    assert not out.exists()

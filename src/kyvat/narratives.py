@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .fields import FieldReader, read_text_file, rel_path
+from .fields import FieldReader, is_refused, read_text_file, rel_path
 from .messages import N_
 from .model import Exhibition, Page, Source, Text
 from .yamlfile import LineDict, YamlSyntaxError, make_front_matter
@@ -104,6 +104,8 @@ def _english_file(path: str) -> str:
 
 def _read_markdown(root: Path, path: Path, keys: tuple[str, ...], problems: list[Problem]):
     rel = rel_path(root, path)
+    if is_refused(root, path, rel, problems):
+        return None
     text = read_text_file(path, rel, problems)
     if text is None:
         return None

@@ -238,6 +238,8 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
                 words: i18n.Words) -> Artifact | None:
     """One object; `words` (the collection's word table) names the scans the curator did not."""
     path, rel = layout.Layout.of(root).record(folder.name), layout.record_rel(folder.name)
+    if is_refused(root, path, rel, problems):
+        return None
     if not path.is_file():
         problems.append(Problem(rel, "", N_("a {file} in every folder under {folder}/"), N_("no such file"),
                                 params=make_params(file=RECORD_FILE, folder=OBJECTS_DIR)))
@@ -301,6 +303,8 @@ def read_object_text(root: Path, name: str, text: str, config: Config, problems:
 
 
 def read_person(root: Path, path: Path, config: Config, problems: list[Problem]) -> Person | None:
+    if is_refused(root, path, layout.person_rel(path.stem), problems):
+        return None
     text = read_text_file(path, layout.person_rel(path.stem), problems)
     return None if text is None else to_person(path.stem, text, config, problems)
 
