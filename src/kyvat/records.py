@@ -238,7 +238,11 @@ def read_object(root: Path, folder: Path, config: Config, problems: list[Problem
                 words: i18n.Words) -> Artifact | None:
     """One object; `words` (the collection's word table) names the scans the curator did not."""
     path, rel = layout.Layout.of(root).record(folder.name), layout.record_rel(folder.name)
-    if is_refused(root, path, rel, problems):
+    if path.is_symlink() and Path(root).resolve() not in path.resolve().parents:
+        # a record linked to another file of the collection is the curator's way of keeping them together
+        # (recordedit follows it); one leading out could publish any file on the computer
+        problems.append(Problem(rel, "", N_("a record inside the collection"),
+                                N_("a symbolic link to {target}, outside it"), params=make_params(target=path.resolve())))
         return None
     if not path.is_file():
         problems.append(Problem(rel, "", N_("a {file} in every folder under {folder}/"), N_("no such file"),
