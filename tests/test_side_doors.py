@@ -297,13 +297,19 @@ def test_serve_answers_a_request_holding_a_nul_byte_without_a_traceback(tmp_path
     assert "Traceback" not in capfd.readouterr().err
 
 
-@pytest.mark.parametrize("rel, made", [
-    ("people/nguoi-ngoai.yaml", "kind: martyr\nname: PRIVATE-MARKER-LINKED-PERSON\n"),
-    ("exhibitions/ngoai.md", "---\ntitle: PRIVATE-MARKER-LINKED-EXHIBITION\n---\nPRIVATE-MARKER-LINKED-EXHIBITION\n"),
-    ("pages/ngoai.md", "---\ntitle: PRIVATE-MARKER-LINKED-PAGE\n---\nPRIVATE-MARKER-LINKED-PAGE\n"),
-    ("objects/TT-2026-0004/record.yaml", None),  # the record itself, swapped for a link to a copy outside
+LINKED = "expected a real file or folder inside the collection, found a symbolic link"
+
+
+@pytest.mark.parametrize("rel, made, said", [
+    ("people/nguoi-ngoai.yaml", "kind: martyr\nname: PRIVATE-MARKER-LINKED-PERSON\n", LINKED),
+    ("exhibitions/ngoai.md", "---\ntitle: PRIVATE-MARKER-LINKED-EXHIBITION\n---\nPRIVATE-MARKER-LINKED-EXHIBITION\n",
+     LINKED),
+    ("pages/ngoai.md", "---\ntitle: PRIVATE-MARKER-LINKED-PAGE\n---\nPRIVATE-MARKER-LINKED-PAGE\n", LINKED),
+    # the record itself, swapped for a link to a copy outside (a link inside the collection is allowed)
+    ("objects/TT-2026-0004/record.yaml", None, "expected a record inside the collection, found a symbolic link to "),
 ])
-def test_a_person_narrative_or_record_file_linked_out_of_the_collection_is_refused(collection_copy, tmp_path, rel, made):
+def test_a_person_narrative_or_record_file_linked_out_of_the_collection_is_refused(collection_copy, tmp_path, rel, made,
+                                                                                   said):
     outside = tmp_path / "elsewhere" / Path(rel).name
     outside.parent.mkdir()
     target = collection_copy / rel
@@ -312,8 +318,7 @@ def test_a_person_narrative_or_record_file_linked_out_of_the_collection_is_refus
         target.unlink()
     outside.write_text(made, encoding="utf-8")
     target.symlink_to(outside)
-    said = _problems(collection_copy)[rel]
-    assert "a symbolic link" in said or "a path leading outside the collection" in said
+    assert said in _problems(collection_copy)[rel]
     out = tmp_path / "out"
     with pytest.raises(CollectionInvalid):  # an error, as any record kyvat cannot read: nothing is published
         build(collection_copy, out, cache=tmp_path / "cache", jobs=1, today=TODAY)

@@ -62,7 +62,8 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     report = BuildReport(objects=len(public.objects), problems=list(scan_problems))
     # A whole build's inputs; when they are those of the output it replaces, its stages' files are kept.
     fingerprint = _fingerprint(root, stages, base_url, strict, today) if writes and not mount else ""
-    previous = inputs.read_record(cache_dir, out, out / output.MARKER) if fingerprint else {}
+    marker = out / output.MARKER  # the output's identity, written anew by each build
+    previous = inputs.read_record(cache_dir, out, marker) if fingerprint else {}
     kept: dict[str, dict[str, int]] | None = None
     done: list[tuple[Stage, StageReport]] = []
     staging = None
@@ -82,7 +83,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
             done.append((stage, stage_report))
             crash_point(f"build.after-stage.{stage.name}")
             if kept is None and fingerprint and only is None and output.holds_nothing(staging):
-                kept = _keep_previous(context, out, previous, fingerprint, chosen[index + 1:])
+                kept = _keep_previous(context, previous, fingerprint, chosen[index + 1:])
         if staging is not None and kept is not None:
             # made from the same inputs as the old output, which the stages left as it is: it is the
             # new output already, byte for byte; nothing to put in place, nothing to link
@@ -98,7 +99,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
             crash_point("build.swapped")
             if fingerprint:
                 record = _record(context, fingerprint, chosen, kept, only)
-                inputs.write_record(cache_dir, out, out / output.MARKER, record)
+                inputs.write_record(cache_dir, out, marker, record)
     except BaseException as exc:
         if staging is not None:
             output.remove_staging(staging, out)
@@ -130,7 +131,7 @@ def _record(context: BuildContext, fingerprint: str, chosen: tuple[Stage, ...], 
     return {"fingerprint": fingerprint, "keys": keys, "stages": counts}
 
 
-def _keep_previous(context: BuildContext, out: Path, previous: dict, fingerprint: str,
+def _keep_previous(context: BuildContext, previous: dict, fingerprint: str,
                    rest: tuple[Stage, ...]) -> dict[str, dict[str, int]] | None:
     """When the stages run so far wrote nothing new and the old output was made from the same inputs,
     the counts of the stages `rest` (which will not run: their files are the old output's, which

@@ -133,7 +133,7 @@ class Outcome:
     service: ImageService | None = None
     problems: tuple[Problem, ...] = ()
     reused: bool = False
-    borrowed: bool = False  # the old site's folder of this service is kept (moved in at the swap)
+    borrowed: bool = False  # the old site's folder of this service is kept (linked in at the swap)
 
 
 def make_settings_key(job: Job) -> str:

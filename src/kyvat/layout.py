@@ -47,6 +47,7 @@ MERGED_DIR = ".merged"
 # Published addresses that moved (`kyvat rename`/`merge`): old id -> new id, by kind of page.
 REDIRECTS_FILE = "redirects.yaml"
 NARRATIVE_SUFFIX = ".md"
+ENGLISH_NARRATIVE_SUFFIX = ".en" + NARRATIVE_SUFFIX  # exhibitions/SLUG.en.md beside SLUG.md
 # The folders `kyvat init` makes in a new collection.
 COLLECTION_FOLDERS = (OBJECTS_DIR, PEOPLE_DIR, EXHIBITIONS_DIR, PAGES_DIR)
 
@@ -64,6 +65,12 @@ PREVIEW_SUFFIX = ".desk-preview"  # the desk's preview site, beside the cache fo
 
 def object_dir_rel(object_id: str) -> str:
     return f"{OBJECTS_DIR}/{object_id}"
+
+
+def english_narrative(name: str) -> str:
+    """The English narrative beside a Vietnamese one: `{slug}.en.md` beside `{slug}.md` (a name or a
+    collection-relative path)."""
+    return name.removesuffix(NARRATIVE_SUFFIX) + ENGLISH_NARRATIVE_SUFFIX
 
 
 def record_in(folder: Path) -> Path:
@@ -257,7 +264,8 @@ class Layout:
     def narrative(self, kind: str, slug: str, lang: str = "vi") -> Path:
         """exhibitions/ or pages/ (`kind`) `{slug}.md`, or its English `{slug}.en.md`."""
         folder = {EXHIBITIONS_DIR: self.exhibitions, PAGES_DIR: self.pages}[kind]
-        return folder / (f"{slug}{NARRATIVE_SUFFIX}" if lang == "vi" else f"{slug}.{lang}{NARRATIVE_SUFFIX}")
+        name = slug + NARRATIVE_SUFFIX
+        return folder / (name if lang == "vi" else english_narrative(name))
 
     def removed_scans(self, object_id: str) -> Path:
         """Where removed masters and their transcripts are kept: scans/.removed/."""

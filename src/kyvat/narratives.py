@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import layout
 from .errors import Problem
 from .fields import FieldReader, is_refused, read_text_file, rel_path
 from .messages import N_
@@ -81,7 +82,7 @@ def _bodies(narrative: Exhibition | Page) -> list[tuple[str, str, int]]:
     """(file, body, line of the body's first character) for `{slug}.md` and `{slug}.en.md`."""
     src = narrative.source
     return [(src.path, narrative.body.vi, src.line("body") or 1),
-            (_english_file(src.path), narrative.body.en, src.lines.get(_EN_BODY, 1))]
+            (layout.english_narrative(src.path), narrative.body.en, src.lines.get(_EN_BODY, 1))]
 
 
 def to_prose(body: str) -> str:
@@ -95,11 +96,6 @@ def to_prose(body: str) -> str:
 
 # The line of the English body, in `{slug}.en.md` (not in the Source's own file).
 _EN_BODY = "body@en"
-
-
-def _english_file(path: str) -> str:
-    """`{slug}.en.md` beside `{slug}.md`."""
-    return path.removesuffix(".md") + ".en.md"
 
 
 def _read_markdown(root: Path, path: Path, keys: tuple[str, ...], problems: list[Problem]):
@@ -128,7 +124,7 @@ def _read_narrative(root: Path, path: Path, keys: tuple[str, ...], problems: lis
         return None
     r, doc = vi
     r.lines["body"] = _first_line(doc)
-    en_path = path.with_name(_english_file(path.name))
+    en_path = path.with_name(layout.english_narrative(path.name))
     en_body, en_meta = "", LineDict()
     if en_path.is_file():
         en = _read_markdown(root, en_path, ("title", "summary"), problems)
@@ -183,4 +179,5 @@ def read_page(root: Path, path: Path, problems: list[Problem]) -> Page | None:
 def markdown_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.md") if not p.name.endswith(".en.md"))
+    return sorted(p for p in folder.glob("*" + layout.NARRATIVE_SUFFIX)
+                  if not p.name.endswith(layout.ENGLISH_NARRATIVE_SUFFIX))

@@ -130,7 +130,7 @@ class BuildContext:
     # What a stage leaves for later ones: the derivatives stage its services ("derivatives").
     values: dict[str, Any] = field(default_factory=dict)
     # The output this build replaces (None: none, or a part of a site), and the folders of it that
-    # a stage keeps as they are (site paths): moved into the staging folder at the swap (output.borrow).
+    # a stage keeps as they are (site paths): hard-linked into the staging folder at the swap (output.link_borrowed).
     previous: Path | None = None
     borrowed: list[str] = field(default_factory=list)
     # Who watches the build (the CLI's progress bar, progress.py's contract); stages call `progress`.

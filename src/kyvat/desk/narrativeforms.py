@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from ..errors import N_, CatalogueError, Problem, RecordError, Value, make_params
 from ..layout import EXHIBITIONS_DIR, PAGES_DIR, Layout
 from ..model import Exhibition, Page, Text
-from ..narratives import read_exhibition, read_page
+from ..narratives import markdown_files, read_exhibition, read_page
 from ..recordedit import write_bytes, write_edit
 from ..vietnamese import make_slug
 from ..yamlfile import YamlSyntaxError, make_front_matter, to_yaml
@@ -67,7 +67,7 @@ def read_narrative(root: Path, kind: str, slug: str) -> NarrativeFile:
 def list_narratives(root: Path, kind: str) -> list[NarrativeFile]:
     """Every exhibition or page (`kind`), by their order then slug; one that cannot be read too."""
     folder = Layout.of(root).exhibitions if kind == EXHIBITIONS_DIR else Layout.of(root).pages
-    files = sorted(p for p in folder.glob("*.md") if not p.name.endswith(".en.md")) if folder.is_dir() else []
+    files = markdown_files(folder)  # the reader's own list: a {slug}.en.md is not one of them
     found = [read_narrative(root, kind, p.stem) for p in files]
     return sorted(found, key=lambda n: (n.narrative.order if n.narrative else 0, n.slug))
 
