@@ -83,6 +83,13 @@ def files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def served(folder: Path) -> dict[str, bytes]:
+    """Every file a web server serves from `folder`: symbolic links followed (the image services
+    are reached through one for a moment after the exchange, output.swap)."""
+    return {Path(top, name).relative_to(folder).as_posix(): Path(top, name).read_bytes()
+            for top, _, names in os.walk(folder, followlinks=True) for name in sorted(names)}
+
+
 def kept(folder: Path) -> dict[str, bytes]:
     """The files of `folder` but what killed runs leave (and the notes of a journal)."""
     return {rel: data for rel, data in files(folder).items()
@@ -128,7 +135,9 @@ BUILD_MOMENTS = (
     ("swap.fallback.between-renames", None),  # the two-rename swap (forced): no site, the old one hidden
     ("build.staging-made", "old"),  # ... which the next build put back first
     ("swap.fallback.renamed", "new"),  # the new site in place, the old one not yet removed
-    ("swap.exchanged", "new"),  # renameat2: the new site in place, the old one in the staging folder
+    ("swap.exchanged", "new"),  # renameat2: the new site in place, the old one in the staging folder,
+    # the image services still in it, reached through a link
+    ("swap.shared-returned", "new"),  # the image services' folder back in the new site
     ("build.swapped", "new"),
 )
 
@@ -151,9 +160,11 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one(collect
             (retired,) = tmp_path.glob(".site.old-*")
             assert files(retired / output.RETIRED) == old, "the old site is whole, hidden"
         else:
-            seen.append((moment, which, files(out)))
+            assert (out / "iiif" / "images").is_symlink() == (moment == "swap.exchanged"), moment
+            seen.append((moment, which, served(out)))
     succeeds(*args)
     new = files(out)
+    assert not (out / "iiif" / "images").is_symlink(), "the next build put the services' folder back"
     assert new != old and sorted(p.name for p in tmp_path.glob(".site*")) == []
     for moment, which, site in seen:
         assert site == {"old": old, "new": new}[which], f"killed at {moment}, the site is not the {which} one"
@@ -170,7 +181,7 @@ def test_a_build_killed_while_linking_the_old_sites_unchanged_folders_leaves_the
     old = files(out)
     record = collection_copy / "objects" / "TT-2026-0002" / "record.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace("vi: ", "vi: Sửa ", 1), encoding="utf-8")
-    killed(*args, at="swap.linking")
+    killed(*args, at="swap.fallback.linking")
     assert files(out) == old
     (staging,) = tmp_path.glob(".site.new-*")
     assert any(staging.rglob("info.json")), "(nothing was linked: this test no longer tests anything)"

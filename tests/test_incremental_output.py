@@ -1,10 +1,11 @@
-"""A rebuild costs what changed: unchanged image services are moved into the new site whole, a build
-with nothing changed keeps every file of the old site, an edited title changes only the files that
+"""A rebuild costs what changed: the new site shares the old one's image services folder (new
+services added, replaced or removed whole), a build with nothing changed keeps every file of the old site, an edited title changes only the files that
 show it; and the old site stays whole when such a build fails or is killed."""
 
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import signal
@@ -92,7 +93,7 @@ def test_an_edited_title_changes_exactly_the_files_that_show_it(built):
     assert all(NEW_TITLE.encode() in after[path] or json.dumps(NEW_TITLE).strip('"').encode() in after[path]
                for path in shows if path.endswith((".html", ".json")) and OLD_TITLE.encode() in before[path])
     kept = [path for path in files if path.startswith("iiif/images/")]
-    assert kept and all(inodes(out)[path] == files[path] for path in kept), "image services moved in whole"
+    assert kept and all(inodes(out)[path] == files[path] for path in kept), "image services shared, untouched"
     linked = [path for path in files if path.endswith(".html") and inodes(out)[path] == files[path]]
     assert {"objects/TT-2026-0001/index.html", "en/objects/TT-2026-0001/index.html", "404.html"} <= set(linked)
     assert len(linked) > len([path for path in files if path.endswith(".html")]) / 2, "the others: linked, not made"
@@ -109,9 +110,14 @@ def test_a_build_that_fails_at_the_swap_leaves_the_old_site_as_it_was(built, mon
     before = snapshot(out)
     edit_title(root)
 
+    exchange = output._exchange
+
     def refuse(first, second):
-        kept = services(first)[0]  # linked into the new site, and still in the old one
-        assert (first / kept).is_dir() and (out / kept).is_dir()
+        if first.name.startswith(".exchange-"):  # the swap's test of the file system, in the staging folder
+            return exchange(first, second)
+        shared = first / "iiif" / "images"  # the new site shares the old one's services: a link to them
+        assert shared.is_symlink() and not (first / services(out)[0]).exists()
+        assert os.path.normpath(shared.parent / os.readlink(shared)) == str(first / "iiif" / "images")
         raise OSError(28, "No space left on device", str(second))
 
     monkeypatch.setattr(output, "_exchange", refuse)
@@ -139,7 +145,7 @@ def test_a_build_killed_while_linking_the_kept_services_leaves_the_old_site_whol
     root, out, cache = built
     before = snapshot(out)
     edit_title(root)
-    assert _killed_build(built, "swap.linking") == signal.SIGKILL
+    assert _killed_build(built, "swap.fallback.linking") == signal.SIGKILL
     assert snapshot(out) == before  # nothing was taken out of the live site
     assert output.remove_abandoned(out) == 1  # what the next build does first
     assert snapshot(out) == before and list(out.parent.glob(".site.*")) == []
@@ -262,3 +268,82 @@ def test_a_site_put_back_from_a_copy_is_not_taken_for_the_one_the_cache_remember
     fresh = out.parent / "fresh"
     build(root, fresh, cache=out.parent / "fresh-cache", jobs=1, today=TODAY)
     assert published(out) == published(fresh)
+
+
+def change_services(root: Path) -> None:
+    """A new scan of TT-2026-0002 (a service added), TT-2026-0001's first two scans in each other's
+    place (two services replaced, same names), TT-2026-0003 restricted (its service removed)."""
+    data = (root / "objects" / "TT-2026-0001" / "scans" / "003.jpg").read_bytes()
+    (root / "objects" / "TT-2026-0002" / "scans" / "003.jpg").write_bytes(data)
+    record = root / RECORD
+    text = record.read_text(encoding="utf-8")
+    entry = f"  - file: 003.jpg\n    sha256: {__import__('hashlib').sha256(data).hexdigest()}\n"
+    assert text.rstrip().endswith(".tif\n    sha256: e2263a96160c674878756a85ab72bedeadf17461a3493f011ada13df9637c21b")
+    record.write_text(text.rstrip("\n") + "\n" + entry, encoding="utf-8")  # the scans are its last key
+    record = root / "objects" / "TT-2026-0001" / "record.yaml"
+    text = record.read_text(encoding="utf-8")
+    first, second = (re.search(rf"file: {name}\n(?:.*\n)*?    sha256: \w+", text).group(0) for name in ("001.jpg", "002.jpg"))
+    record.write_text(text.replace(first, "\0").replace(second, first).replace("\0", second), encoding="utf-8")
+    record = root / "objects" / "TT-2026-0003" / "record.yaml"
+    record.write_text(record.read_text(encoding="utf-8") + "visibility: restricted\n", encoding="utf-8")
+
+
+def served(folder: Path) -> dict[str, bytes]:
+    """What a web server serves from `folder` (symbolic links followed)."""
+    return {Path(top, name).relative_to(folder).as_posix(): Path(top, name).read_bytes()
+            for top, _, names in os.walk(folder, followlinks=True) for name in names}
+
+
+def test_a_rebuild_shares_the_old_sites_image_services_and_adds_replaces_or_removes_whole_ones(built):
+    root, out, cache = built
+    folder = out / "iiif" / "images"
+    before, files, identity = snapshot(out), inodes(out), folder.stat().st_ino
+    change_services(root)
+    report = rebuild(built)
+    assert folder.stat().st_ino == identity and not folder.is_symlink(), "the same folder: nothing copied or linked"
+    names = sorted(path.name for path in folder.iterdir())
+    assert "TT-2026-0002-3" in names and not [name for name in names if name.startswith("TT-2026-0003")]
+    now = inodes(out)
+    unchanged = [path for path in files if path.startswith(("iiif/images/TT-2026-0001-3/", "iiif/images/TT-2026-0002-1/"))]
+    assert unchanged and all(now[path] == files[path] for path in unchanged)
+    witness = "full/max/0/default.jpg"
+    assert snapshot(out)[f"iiif/images/TT-2026-0001-1/{witness}"] == before[f"iiif/images/TT-2026-0001-2/{witness}"]
+    assert report.count("services_kept") >= 3
+    fresh = out.parent / "fresh"
+    build(root, fresh, cache=out.parent / "fresh-cache", jobs=1, today=TODAY)
+    assert published(out) == published(fresh), "the site a build from nothing makes"
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_builds_killed_while_sharing_the_image_services_leave_a_whole_site_and_the_next_build_finishes(built):
+    """Killed after adding the new services to the live folder (the old site, which shows none of
+    them), after the exchange (the new site, its services reached through a link), after the folder
+    came back, after one service was replaced: every page is the old site's or the new one's, every
+    image it shows is there; the next build cleans up and makes the site a build from nothing makes."""
+    root, out, cache = built
+    old = snapshot(out)
+    change_services(root)
+    fresh = out.parent / "fresh"
+    build(root, fresh, cache=out.parent / "fresh-cache", jobs=1, today=TODAY)
+    new = published(fresh)
+
+    def split(site):
+        images = {path for path in site if path.startswith("iiif/images/")}
+        return {path: data for path, data in site.items() if path not in images}, images
+
+    for moment, which in (("swap.shared-added", "old"), ("swap.exchanged", "new"),
+                          ("swap.shared-returned", "new"), ("swap.shared-replaced", "new")):
+        assert _killed_build(built, moment) == signal.SIGKILL, moment
+        site = served(out)
+        pages, images = split(site)
+        assert (out / "iiif" / "images").is_symlink() == (moment == "swap.exchanged"), moment
+        if which == "old":
+            assert {path: site.get(path) for path in old} == old, moment
+            assert {path.split("/")[2] for path in images - set(old)} == {"TT-2026-0002-3"}, moment
+        else:
+            assert {k: v for k, v in pages.items() if k != output.MARKER} == {
+                k: v for k, v in split(new)[0].items() if k != output.MARKER}, moment
+            assert split(new)[1] <= images, f"{moment}: an image the new site shows is missing"
+    rebuild(built)
+    assert published(out) == new and not (out / "iiif" / "images").is_symlink()
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []

@@ -323,3 +323,28 @@ def test_a_person_narrative_or_record_file_linked_out_of_the_collection_is_refus
     with pytest.raises(CollectionInvalid):  # an error, as any record kyvat cannot read: nothing is published
         build(collection_copy, out, cache=tmp_path / "cache", jobs=1, today=TODAY)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("linked", ["file", "folder"])
+def test_a_template_of_the_collection_linked_out_of_it_is_refused_and_nothing_published(collection_copy, tmp_path,
+                                                                                          linked):
+    """A site_templates/ override that is a link (or in a folder that is one) would be rendered into
+    every page it makes: refused as a scan or a transcript is, with the file's name."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    builtin = (Path(__file__).resolve().parents[1] / "src" / "kyvat" / "site_templates" / "base.html").read_text(
+        encoding="utf-8")
+    (outside / "base.html").write_text(builtin.replace("<body", "<!-- PRIVATE-MARKER-LINKED-TEMPLATE --><body", 1),
+                                       encoding="utf-8")
+    templates = collection_copy / "site_templates"
+    if linked == "folder":
+        shutil.rmtree(templates, ignore_errors=True)
+        templates.symlink_to(outside, target_is_directory=True)
+    else:
+        templates.mkdir(exist_ok=True)
+        (templates / "base.html").unlink(missing_ok=True)
+        (templates / "base.html").symlink_to(outside / "base.html")
+    out = tmp_path / "out"
+    with pytest.raises(KyvatError, match=r"site_templates/base.html: cannot be published: a symbolic link"):
+        build(collection_copy, out, cache=tmp_path / "cache", jobs=1, today=TODAY)
+    assert not out.exists() or find_leaks(out, {"PRIVATE-MARKER-LINKED-TEMPLATE"}) == []

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from .crashpoints import crash_point
@@ -26,6 +28,20 @@ def alive(pid: int) -> bool:
     except (PermissionError, OSError):
         return True
     return True
+
+
+def die_with_parent() -> None:
+    """In a worker of a pool of processes: exit once the process that started it is gone (killed,
+    it could not stop its pool; the workers, each holding the pool's pipes open, would wait for
+    work forever)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def make_temp_prefix(name: str) -> str:

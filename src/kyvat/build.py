@@ -68,7 +68,9 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     done: list[tuple[Stage, StageReport]] = []
     staging = None
     try:
-        staging = output.make_staging(out) if writes else None
+        # the folder a stage shares between the old site and the new one (output.swap), for a whole site
+        shared = "" if mount else next((stage.shared for stage in stages if stage.shared), "")
+        staging = output.make_staging(out, shared) if writes else None
         crash_point("build.staging-made")
         context = BuildContext(root=root, public=public, staging=staging, cache=cache_dir, mount=mount, jobs=jobs,
                                executor_factory=executor_factory, report=report, on_progress=progress,
@@ -95,7 +97,8 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
             output.keep_unchanged(out, staging)
             crash_point("build.before-swap")
             trash = layout.trash_dir(cache_dir) if cache_dir.is_dir() and not mount else None  # `kyvat iiif`: none
-            output.swap(staging, out, context.borrowed, trash=trash)
+            output.swap(staging, out, context.borrowed, trash=trash,
+                        shared=shared if any(stage.shared == shared for stage in chosen) else "")
             crash_point("build.swapped")
             if fingerprint:
                 record = _record(context, fingerprint, chosen, kept, only)

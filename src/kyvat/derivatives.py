@@ -10,12 +10,11 @@ import json
 import os
 import shutil
 import tempfile
-import threading
-import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import layout, media, pdf, readcache
+from .abandoned import die_with_parent
 from .crashpoints import crash_point
 from .output import same_file
 from .diskclock import read_disk_time
@@ -324,8 +323,9 @@ def _unsafe(path: Path, folder: Path, root: Path) -> str:
     reason = layout.refused(path, root)
     if reason:
         return reason
-    resolved = path.resolve()
-    if resolved.parent != folder.resolve():
+    # no link on the way (refused): the path itself says where it leads, unless it holds a '..'
+    resolved = path.resolve() if ".." in path.parts else Path(os.path.normpath(path))
+    if resolved.parent != (folder.resolve() if ".." in folder.parts else Path(os.path.normpath(folder))):
         return N_("a path leading outside its scans/ folder")
     if not resolved.is_file():
         return N_("no such file")
@@ -347,46 +347,45 @@ def write_image_services(collection: Collection, site_dir: Path, cache_dir: Path
     task, done = DerivativesStage.name, len(problems)
     if result.scans:
         progress(task, done, result.scans)
-    if todo:
+
+    def take(job: Job, outcome: Outcome) -> None:
+        nonlocal done
+        result.problems.extend(outcome.problems)
+        if outcome.service is not None:
+            hashes.learn(job.master, outcome.service.sha256)
+            result.services.append(outcome.service)
+            result.reused += outcome.reused
+            result.processed += not outcome.reused
+            if outcome.borrowed:
+                result.borrowed.append(outcome.service.media_path or outcome.service.service_path)
+        done += 1
+        progress(task, done, result.scans, job.rel)
+        crash_point(f"derivatives.after-scan-{done}")
+
+    # A scan whose master is known (by its size and time) and whose derivatives are in the cache needs
+    # no image work, only a look at the old site or links: done here (a rebuild's every scan but
+    # those changed), without starting workers and sending each its job.
+    near = {job for job in todo if job.sha256 and (Path(cache_dir, "images", make_entry_name(job, job.sha256),
+                                                        SERVICE_FILE)).is_file()}
+    for job in (job for job in todo if job in near):
+        take(job, make_service(job))
+    if far := [job for job in todo if job not in near]:
         workers = jobs or os.cpu_count() or 1
         factory = executor_factory or (lambda n: concurrent.futures.ProcessPoolExecutor(max_workers=n,
-                                                                                          initializer=_die_with_parent))
-        with factory(min(workers, len(todo))) as executor:
-            futures = {executor.submit(make_service, job): job for job in todo}
+                                                                                          initializer=die_with_parent))
+        with factory(min(workers, len(far))) as executor:
+            futures = {executor.submit(make_service, job): job for job in far}
             for future in concurrent.futures.as_completed(futures):
                 try:
                     outcome = future.result()
                 except Exception as exc:  # noqa: BLE001 - a worker killed (out of memory) or lost: that scan only
                     outcome = Outcome(problems=(_problem(futures[future], N_("its worker stopped ({error})"),
                                                                   make_params(error=repr(exc))),))
-                result.problems.extend(outcome.problems)
-                if outcome.service is not None:
-                    hashes.learn(futures[future].master, outcome.service.sha256)
-                    result.services.append(outcome.service)
-                    result.reused += outcome.reused
-                    result.processed += not outcome.reused
-                    if outcome.borrowed:
-                        result.borrowed.append(outcome.service.media_path or outcome.service.service_path)
-                done += 1
-                progress(task, done, result.scans, futures[future].rel)
-                crash_point(f"derivatives.after-scan-{done}")
+                take(futures[future], outcome)
     hashes.save()
     result.services.sort(key=lambda s: (s.object_id, s.n))
     result.problems.sort(key=lambda p: (p.path, p.severity))
     return result
-
-
-def _die_with_parent() -> None:
-    """In a worker of the pool: exit once the build that started it is gone (killed, it could not stop
-    its pool; the workers, each holding the pool's pipes open, would wait for work forever)."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 # A work folder of _make_entry this old belongs to no build still running.
@@ -426,6 +425,7 @@ class DerivativesStage(Stage):
 
     name = "derivatives"
     outputs = (Urls.image_services() + "**", Urls.media_folder() + "**")
+    shared = Urls.image_services().rstrip("/")  # a service's folder is replaced whole, never edited
 
     def run(self, context: BuildContext) -> StageReport:
         context.cache.mkdir(parents=True, exist_ok=True)

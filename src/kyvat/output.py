@@ -15,12 +15,14 @@ import shutil
 import stat
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import crashpoints
 from .abandoned import alive
 from .crashpoints import crash_point
 from .errors import N_, KyvatError, Words, make_params
+from .urls import Urls
 
 MARKER = ".kyvat-output"  # in every output folder kyvat writes; its text says what the folder is
 MARKER_TEXT = "Written by kyvat (kyvat build / kyvat iiif); replaced whole at each build.\n"
@@ -83,11 +85,11 @@ def make_write_error(out: Path, exc: OSError) -> KyvatError:
                       params=make_params(file=exc.filename or out, why=why, out=out))
 
 
-def make_staging(out: Path) -> Path:
+def make_staging(out: Path, shared: str = "") -> Path:
     """A new empty folder beside `out`, named after this process, after removing any that builds
-    killed before they could clean up left behind."""
+    killed before they could clean up left behind (and putting back `out`'s `shared` folder)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned(out)
+    remove_abandoned(out, shared)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
     try:
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -97,9 +99,11 @@ def make_staging(out: Path) -> Path:
     return staging
 
 
-def remove_abandoned(out: Path) -> int:
+def remove_abandoned(out: Path, shared: str = "") -> int:
     """Remove the staging and retired folders of builds of `out` whose process is gone; a build
-    killed between the two renames of a swap left no `out`: its old site is put back first."""
+    killed between the two renames of a swap left no `out`: its old site is put back first, and
+    one killed between the exchange and the return of the `shared` folder (swap) has it returned."""
+    _return_shared(out, shared)
     removed = 0
     for path in sorted(out.parent.glob(f".{out.name}.*-*-*"), key=lambda p: not p.name.startswith(f".{out.name}.old-")):
         kind, _, rest = path.name[len(out.name) + 2:].partition("-")
@@ -174,7 +178,7 @@ def link_borrowed(out: Path, staging: Path, folders: list[str]) -> None:
         elif os.path.lexists(out / folder):  # a recording, or a top-level file when all of it is kept
             (staging / folder).parent.mkdir(parents=True, exist_ok=True)
             _link(out / folder, staging / folder)
-        crash_point("swap.linking")
+        crash_point("swap.fallback.linking")
 
 
 def remove_staging(staging: Path, out: Path) -> None:
@@ -211,21 +215,39 @@ def empty_trash(trash: Path) -> threading.Thread:
     return worker
 
 
-def swap(staging: Path, out: Path, borrowed: list[str] | tuple[str, ...] = (), trash: Path | None = None) -> None:
+def swap(staging: Path, out: Path, borrowed: list[str] | tuple[str, ...] = (), trash: Path | None = None,
+         shared: str = "") -> None:
     """Put `staging` in the place of `out`, keeping `out`'s permissions (a new one gets the
     umask's), then remove the old folder (into `trash`, see retire). `borrowed` are folders of `out`
-    the new site keeps as they are, hard-linked file by file into `staging` (link_borrowed)."""
+    the new site keeps as they are: those in `shared` stay where they are (share_folder), the
+    others are hard-linked file by file into `staging` (link_borrowed)."""
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(stat.S_IMODE(out.stat().st_mode) if out.is_dir() else 0o777 & ~umask)
     if not out.exists():
         staging.rename(out)
         return
-    exchange = not crashpoints.armed("swap.fallback") and _can_exchange()
+    exchange = not crashpoints.armed("swap.fallback") and _can_exchange() and _exchanges_in(staging)
+    share = exchange and shared and (out / shared).is_dir() and not (out / shared).is_symlink()
+    changes = share_folder(out, staging, shared, borrowed) if share else None
+    borrowed = [path for path in borrowed if changes is None or not Urls.inside(path, shared + "/")]
     if borrowed:
         link_borrowed(out, staging, list(borrowed))
-    if exchange and _exchange(staging, out):
+    try:
+        exchanged = exchange and _exchange(staging, out)
+    except BaseException:
+        if changes is not None:
+            changes.undo(out / shared, trash)
+        raise
+    if changes is not None and not exchanged:  # the probe said it could
+        changes.undo(out / shared, trash)
+        raise OSError(errno.EIO, "the folders cannot be exchanged", str(out))
+    if exchanged:
         crash_point("swap.exchanged")
+        if changes is not None:
+            _return_shared(out, shared)
+            crash_point("swap.shared-returned")
+            changes.apply(out / shared, trash)
         retire(staging, trash)  # it holds the old site now
         return
     # Two renames: a crash between them leaves no `out`, and the old site in `retired`, which the
@@ -237,6 +259,90 @@ def swap(staging: Path, out: Path, borrowed: list[str] | tuple[str, ...] = (), t
     staging.rename(out)
     crash_point("swap.fallback.renamed")
     retire(retired, trash)
+
+
+# -- a folder the old site and the new one share --------------------------------------------------
+# The image services are most of a site's files, and one never changes once written (its folder is
+# named by its object and scan; a master replaced makes a folder of the same name with new files).
+# A new site made beside the old one would have to link each of their files and folders again
+# (three folders a tile): instead the folder that holds them stays where it is, and the new site
+# reaches it through a symbolic link until, right after the exchange, the folder is put back in
+# its place and the link goes out with the old site. A kill at that moment leaves the link (a web
+# server follows it: the site is whole), which the next build replaces by the folder first.
+
+@dataclass
+class SharedChanges:
+    """What a new site changes in the shared folder once it is in place (share_folder)."""
+    added: list[str]  # entries the old site did not have, put in already
+    replaced: list[str]  # entries of the same name with new files, in `waiting`
+    removed: list[str]  # entries the new site no longer has
+    waiting: Path  # beside the output: the new entries, then what was taken out, to be removed
+
+    def apply(self, folder: Path, trash: Path | None) -> None:
+        """Put the replaced entries in (each in one step: an exchange), take the removed ones out."""
+        for name in self.replaced:
+            if not _exchange(self.waiting / name, folder / name):
+                raise OSError(errno.EIO, "cannot exchange", str(folder / name))
+            crash_point("swap.shared-replaced")
+        for name in self.removed:
+            (folder / name).rename(self.waiting / f"removed-{name}")
+        retire(self.waiting, trash)
+
+    def undo(self, folder: Path, trash: Path | None) -> None:
+        """The exchange failed: take the added entries out again, the old site as it was."""
+        for name in self.added:
+            (folder / name).rename(self.waiting / f"added-{name}")
+        retire(self.waiting, trash)
+
+
+def share_folder(out: Path, staging: Path, shared: str, borrowed) -> SharedChanges:
+    """Make `staging`'s `shared` folder a symbolic link to `out`'s, valid once `staging` is in
+    `out`'s place (it then leads to the old site's real folder); the entries the stages wrote there
+    go into `out`'s folder now when they are new (no page of the old site shows them), or wait
+    beside it to replace the old ones after the exchange."""
+    live, new = out / shared, staging / shared
+    kept = {Path(path).name for path in borrowed if Urls.inside(path, shared + "/")}
+    written = sorted(os.listdir(new)) if new.is_dir() else []
+    present = set(os.listdir(live))
+    waiting = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-shared-", dir=out.parent))
+    added, replaced = [], []
+    for name in written:
+        if name in present:
+            (new / name).rename(waiting / name)
+            replaced.append(name)
+        else:
+            (new / name).rename(live / name)
+            added.append(name)
+    crash_point("swap.shared-added")
+    removed = sorted(present - kept - set(written))
+    if new.is_dir():
+        new.rmdir()
+    new.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(os.path.relpath(new, live.parent), new)
+    return SharedChanges(added, replaced, removed, waiting)
+
+
+def _return_shared(out: Path, shared: str) -> None:
+    """When `out`'s `shared` folder is a link into a staging folder beside it (a build killed right
+    after its exchange, or this one), exchange the link with the real folder it leads to."""
+    link = out / shared
+    if not shared or not link.is_symlink():
+        return
+    target = Path(os.path.normpath(link.parent / os.readlink(link)))
+    beside = target.relative_to(out.parent).parts[0] if target.is_relative_to(out.parent) else ""
+    if beside.startswith(f".{out.name}.new-") and target.is_dir() and not target.is_symlink():
+        if not _exchange(link, target):
+            raise OSError(errno.EIO, "cannot exchange", str(link))
+
+
+def _exchanges_in(folder: Path) -> bool:
+    """Whether the file system of `folder` exchanges folders in one step (some network ones refuse)."""
+    first, second = folder / ".exchange-1", folder / ".exchange-2"
+    first.mkdir(), second.mkdir()
+    try:
+        return _exchange(first, second)
+    finally:
+        first.rmdir(), second.rmdir()
 
 
 def _can_exchange() -> bool:

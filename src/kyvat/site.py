@@ -52,9 +52,29 @@ def template_folders(collection_root: Path | None) -> list[Path]:
     return ([own] if own and own.is_dir() else []) + [BUILTIN_TEMPLATES]
 
 
+class _OwnTemplates(FileSystemLoader):
+    """A collection's own templates (its site_templates/, at its top), read by the masters' rule: a
+    template that is a symbolic link, or is reached through one, is refused (layout.refused):
+    rendered, it could publish any file on the computer."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.root = folder.parent
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        reason = refused(Path(filename), self.root)
+        if reason:
+            raise KyvatError(N_("{path}: cannot be published: {reason}"),
+                             params=make_params(path=Layout.of(self.root).relative(Path(filename)),
+                                                reason=errors.Words(reason)))
+        return source, filename, uptodate
+
+
 def make_environment(folders: list[Path]) -> Environment:
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders]),
+        loader=ChoiceLoader([FileSystemLoader(str(folder)) if folder == BUILTIN_TEMPLATES else _OwnTemplates(folder)
+                             for folder in folders]),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,

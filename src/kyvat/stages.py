@@ -76,6 +76,9 @@ class Stage:
 
     name: str = ""
     outputs: tuple[str, ...] = ()
+    # A folder of the site whose entries the stage never changes once written, only adds, replaces
+    # whole or removes: a rebuild's new site shares the old one's rather than copying it (output.swap).
+    shared: str = ""
 
     def run(self, context: BuildContext) -> StageReport:
         raise NotImplementedError
@@ -130,7 +133,7 @@ class BuildContext:
     # What a stage leaves for later ones: the derivatives stage its services ("derivatives").
     values: dict[str, Any] = field(default_factory=dict)
     # The output this build replaces (None: none, or a part of a site), and the folders of it that
-    # a stage keeps as they are (site paths): hard-linked into the staging folder at the swap (output.link_borrowed).
+    # a stage keeps as they are (site paths): shared, or hard-linked into the staging folder at the swap (output.swap).
     previous: Path | None = None
     borrowed: list[str] = field(default_factory=list)
     # Who watches the build (the CLI's progress bar, progress.py's contract); stages call `progress`.
