@@ -2,6 +2,7 @@
 `kyvat build`, each in a fresh process, with its wall time, CPU time and peak memory.
 
     .venv/bin/python bench/scale.py [--objects 1000 10000] [--workdir /tmp/kyvat-scale] [--jobs N]
+                                    [--scan-size 1200x1600] [--edits-only]
 
 For each size it writes a collection (seeded, so every run writes the same one: 2–3 unique scans
 per object, a transcription of each, one person per three objects), then runs, in order:
@@ -11,7 +12,9 @@ per object, a transcription of each, one person per three objects), then runs, i
     one-edit    one object's title changed
     one-scan    one scan added to one object (its record lists it)
 
-and prints, per run: seconds, CPU seconds (user + system, the build and its children such as
+`--edits-only` runs the last three again on the output and cache an earlier run left (a new title
+and a new scan each time), after one build (`again`) that remakes what the kyvat being measured
+makes differently: to measure a change of kyvat without making the full build again. It prints, per run: seconds, CPU seconds (user + system, the build and its children such as
 Pagefind), peak resident memory of the largest process, and the ratio to the full build (the
 target of issue 14: no-change under 5%, one edit under 5 s at 10,000 objects). Then the output's
 weight: files, bytes, derivatives' bytes against the masters' bytes, per scan.
@@ -23,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -39,7 +43,7 @@ WORDS = ("thư", "mẹ", "hành quân", "mặt trận", "Quảng Trị", "đồn
 SCAN_SIZE = (1200, 1600)  # a phone photo of a letter page, small enough to make thousands quickly
 
 
-def write_collection(root: Path, n_objects: int, seed: int = 14) -> dict:
+def write_collection(root: Path, n_objects: int, seed: int = 14, scan_size: tuple[int, int] = SCAN_SIZE) -> dict:
     """The synthetic collection at `root` (made once per size and kept: making scans is slow)."""
     from PIL import Image  # the bench's own use of Pillow, not kyvat's
 
@@ -71,8 +75,8 @@ def write_collection(root: Path, n_objects: int, seed: int = 14) -> dict:
         for page in range(1, pages + 1):
             name = f"{page:03d}.jpg"
             shade = (rng.randrange(180, 250), rng.randrange(170, 240), rng.randrange(150, 220))
-            image = Image.effect_noise(SCAN_SIZE, 40 + (i * 7 + page) % 30).convert("RGB")
-            image = Image.blend(Image.new("RGB", SCAN_SIZE, shade), image, 0.25)
+            image = Image.effect_noise(scan_size, 40 + (i * 7 + page) % 30).convert("RGB")
+            image = Image.blend(Image.new("RGB", scan_size, shade), image, 0.25)
             image.save(folder / "scans" / name, quality=88)
             (folder / "transcripts" / f"{page:03d}.txt").write_text(
                 " ".join(rng.choice(WORDS) for _ in range(60)) + f" số {i} trang {page}\n", encoding="utf-8")
@@ -112,18 +116,23 @@ def run_build(root: Path, out: Path, cache: Path, jobs: int | None) -> dict:
 
 
 def edit_title(root: Path) -> None:
+    """A new title for the first object (new each time: `--edits-only` runs it again)."""
     record = root / "objects" / "AB-2026-00001" / "record.yaml"
     text = record.read_text(encoding="utf-8")
-    record.write_text(text.replace("Hiện vật số 1'", "Hiện vật số 1 (đã sửa)'", 1), encoding="utf-8")
+    new = re.sub(r"Hiện vật số 1( \(sửa lần \d+\))?'", lambda m: f"Hiện vật số 1 (sửa lần {time.time_ns()})'", text, count=1)
+    assert new != text, "the title to edit is not in the record"
+    record.write_text(new, encoding="utf-8")
 
 
 def add_scan(root: Path) -> None:
+    """One more scan of the second object, a master no other scan has (a new one each time)."""
     folder = root / "objects" / "AB-2026-00002"
-    shutil.copyfile(folder / "scans" / "001.jpg", folder / "scans" / "009.jpg")
-    with (folder / "scans" / "009.jpg").open("ab") as handle:
-        handle.write(b"kyvat-scale")  # a different master: bytes after the JPEG's end
+    name = next(f"{n:03d}.jpg" for n in range(9, 1000) if not (folder / "scans" / f"{n:03d}.jpg").exists())
+    shutil.copyfile(folder / "scans" / "001.jpg", folder / "scans" / name)
+    with (folder / "scans" / name).open("ab") as handle:
+        handle.write(f"kyvat-scale {name}".encode())  # a different master: bytes after the JPEG's end
     record = folder / "record.yaml"
-    record.write_text(record.read_text(encoding="utf-8") + "  - file: 009.jpg\n", encoding="utf-8")
+    record.write_text(record.read_text(encoding="utf-8") + f"  - file: {name}\n", encoding="utf-8")
 
 
 def weigh(out: Path) -> dict:
@@ -133,24 +142,36 @@ def weigh(out: Path) -> dict:
             "derivative_files": len(derivative), "derivative_bytes": sum(p.stat().st_size for p in derivative)}
 
 
-def measure(size: int, workdir: Path, jobs: int | None) -> None:
-    root = workdir / f"c{size}" / "collection"
-    print(f"\n== {size} objects: writing the collection (kept in {root.parent}) ...", flush=True)
-    facts = write_collection(root, size)
-    run = workdir / f"c{size}" / "run"
-    if run.exists():
-        shutil.rmtree(run)
-    work = run / "collection"
-    shutil.copytree(root, work)
-    out, cache = run / "site", run / "cache"
-    results = {"full": run_build(work, out, cache, jobs), "no-change": run_build(work, out, cache, jobs)}
+def measure(size: int, workdir: Path, jobs: int | None, scan_size: tuple[int, int], edits_only: bool) -> None:
+    name = f"c{size}" if scan_size == SCAN_SIZE else f"c{size}-{scan_size[0]}x{scan_size[1]}"
+    root = workdir / name / "collection"
+    print(f"\n== {size} objects, scans of {scan_size[0]} x {scan_size[1]}: writing the collection "
+          f"(kept in {root.parent}) ...", flush=True)
+    facts = write_collection(root, size, scan_size=scan_size)
+    run = workdir / name / "run"
+    work, out, cache = run / "collection", run / "site", run / "cache"
+    results = {}
+    if edits_only:
+        if not (out.is_dir() and cache.is_dir()):
+            raise SystemExit(f"--edits-only: no earlier run in {run}")
+        full = json.loads((run / "full.json").read_text())
+        results["again"] = run_build(work, out, cache, jobs)  # this kyvat's first: its own files changed
+        results["no-change"] = run_build(work, out, cache, jobs)
+    else:
+        if run.exists():
+            shutil.rmtree(run)
+        shutil.copytree(root, work)
+        full = run_build(work, out, cache, jobs)
+        (run / "full.json").write_text(json.dumps(full))
+        results = {"full": full, "no-change": run_build(work, out, cache, jobs)}
     edit_title(work)
     results["one-edit"] = run_build(work, out, cache, jobs)
     add_scan(work)
     results["one-scan"] = run_build(work, out, cache, jobs)
-    full = results["full"]
     print(f"{facts['objects']} objects, {facts['people']} people, {facts['scans']} scans, "
           f"{facts['master_bytes'] / 2**20:.0f} MiB of masters")
+    if edits_only:
+        print(f"(the full build of {run}: {full['seconds']:.1f} s, {full['cpu']:.1f} CPU s)")
     print(f"{'run':<10} {'seconds':>9} {'CPU s':>9} {'% full':>7} {'peak MiB':>9}  stages (s)")
     for name, result in results.items():
         ratio = 100 * result["cpu"] / full["cpu"] if full["cpu"] else 0
@@ -169,10 +190,15 @@ def main() -> None:
     parser.add_argument("--objects", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kyvat-scale"))
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--scan-size", default=f"{SCAN_SIZE[0]}x{SCAN_SIZE[1]}",
+                        help="each scan's pixels, WIDTHxHEIGHT (smaller for 10,000 objects on a small disk)")
+    parser.add_argument("--edits-only", action="store_true",
+                        help="run no-change, one-edit and one-scan again on the output an earlier run left")
     arguments = parser.parse_args()
+    scan_size = tuple(int(n) for n in arguments.scan_size.lower().split("x"))
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     for size in arguments.objects:
-        measure(size, arguments.workdir, arguments.jobs)
+        measure(size, arguments.workdir, arguments.jobs, scan_size, arguments.edits_only)
 
 
 if __name__ == "__main__":
