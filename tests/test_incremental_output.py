@@ -347,3 +347,13 @@ def test_builds_killed_while_sharing_the_image_services_leave_a_whole_site_and_t
     rebuild(built)
     assert published(out) == new and not (out / "iiif" / "images").is_symlink()
     assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_collection_named_by_a_relative_path_is_the_one_built_before(built, monkeypatch):
+    """`kyvat build -c collection` from its parent folder after a build by its whole path (the desk's):
+    nothing changed, so nothing is made again and the old site stays in place."""
+    root, out, cache = built
+    marker, files = (out / output.MARKER).stat().st_ino, inodes(out)
+    monkeypatch.chdir(root.parent)
+    build(Path(root.name), out, cache=cache, jobs=1, today=TODAY)
+    assert (out / output.MARKER).stat().st_ino == marker and inodes(out) == files, "the old site, untouched"

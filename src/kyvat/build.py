@@ -46,6 +46,9 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     told each stage's start and end and each scan made (progress.py), e.g. to draw a bar."""
     started = time.monotonic()
     chosen = _choose(stages, only)
+    # One name for the collection however it was given (`-c collection` from inside its parent, a
+    # whole path from the desk): what the last build read and made is known by it (readcache, inputs).
+    collection_root = Path(collection_root).resolve()
     # the records read from the read cache of a cache folder made by an earlier build (readcache.py)
     collection, scan_problems = load_for_build(collection_root, strict=strict, today=today,
                                                cache=layout.cache_dir(collection_root, cache))
