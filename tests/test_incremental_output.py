@@ -357,3 +357,17 @@ def test_a_collection_named_by_a_relative_path_is_the_one_built_before(built, mo
     monkeypatch.chdir(root.parent)
     build(Path(root.name), out, cache=cache, jobs=1, today=TODAY)
     assert (out / output.MARKER).stat().st_ino == marker and inodes(out) == files, "the old site, untouched"
+
+
+def test_a_file_written_again_with_the_same_bytes_keeps_its_old_time(built):
+    """What a rebuild writes anew but with the bytes it had (Pagefind's script, made at every run)
+    keeps the old file's modification time, so a sync to the host sends nothing for it."""
+    root, out, cache = built
+    script = out / "pagefind" / "pagefind.js"
+    before, inode = script.stat().st_mtime_ns, script.stat().st_ino
+    os.utime(script, ns=(before - 3_600_000_000_000, before - 3_600_000_000_000))  # an hour older
+    before -= 3_600_000_000_000
+    edit_title(root)
+    rebuild(built)
+    assert script.stat().st_ino != inode, "(written anew: this test no longer tests anything)"
+    assert script.stat().st_mtime_ns == before

@@ -154,18 +154,30 @@ def same_file(path: Path, other: Path) -> bool:
 
 
 def keep_unchanged(old: Path, new: Path) -> None:
-    """Give files whose bytes did not change their old modification time, so a sync sends nothing."""
+    """Give files whose bytes did not change their old modification time, so a sync sends nothing.
+    A file the new site links from the old one is the same inode, told by the folders' listings
+    (no stat); only the files written anew are compared, and only folders the new site has are read."""
     if not old.is_dir():
         return
-    for path in new.rglob("*"):
-        previous = old / path.relative_to(new)
-        if path.is_symlink() or not (path.is_file() and previous.is_file()):
-            continue
-        if os.path.samefile(path, previous):  # tiles hard-linked from the cache: same file already
-            continue
-        if path.stat().st_size == previous.stat().st_size and path.read_bytes() == previous.read_bytes():
-            found = previous.stat()
-            os.utime(path, ns=(found.st_atime_ns, found.st_mtime_ns))
+    folders = [""]
+    while folders:
+        rel = folders.pop()
+        try:
+            before = {entry.name: entry for entry in os.scandir(old / rel)}
+        except OSError:  # a folder the old site did not have
+            before = {}
+        for entry in os.scandir(new / rel):
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(f"{rel}/{entry.name}" if rel else entry.name)
+                continue
+            previous = before.get(entry.name)
+            if previous is None or not entry.is_file(follow_symlinks=False) \
+                    or not previous.is_file(follow_symlinks=False) or previous.inode() == entry.inode():
+                continue  # new, not a file, or the same file (the two sites are on one disk)
+            found = previous.stat(follow_symlinks=False)
+            if entry.stat(follow_symlinks=False).st_size == found.st_size \
+                    and Path(entry.path).read_bytes() == Path(previous.path).read_bytes():
+                os.utime(entry.path, ns=(found.st_atime_ns, found.st_mtime_ns))
 
 
 def link_borrowed(out: Path, staging: Path, folders: list[str]) -> None:
