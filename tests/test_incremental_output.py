@@ -371,3 +371,22 @@ def test_a_file_written_again_with_the_same_bytes_keeps_its_old_time(built):
     rebuild(built)
     assert script.stat().st_ino != inode, "(written anew: this test no longer tests anything)"
     assert script.stat().st_mtime_ns == before
+
+
+def test_the_build_after_a_first_build_reads_no_record_again(tmp_path, monkeypatch):
+    """A first build makes its cache folder before reading the records, so the next build finds
+    them in the read cache (before, it read every record again: the folder came after them)."""
+    root, out, cache = tmp_path / "collection", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(FIXTURE_COLLECTION, root)
+    old = 10**18  # written long ago: no record is "racy" (readcache keeps nothing written in the last seconds)
+    for path in root.rglob("*"):
+        os.utime(path, ns=(old, old), follow_symlinks=False)
+    build(root, out, cache=cache, jobs=1, today=TODAY)
+    from kyvat import records
+    read, reader = [], records.read_object_text
+    monkeypatch.setattr(records, "read_object_text", lambda *args, **kwargs: read.append(args) or reader(*args, **kwargs))
+    build(root, out, cache=cache, jobs=1, today=TODAY)
+    assert read == []
+    (root / RECORD).write_text((root / RECORD).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(root, out, cache=cache, jobs=1, today=TODAY)
+    assert len(read) == 1, "(the reader counted is the one a changed record goes through)"

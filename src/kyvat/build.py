@@ -49,7 +49,10 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     # One name for the collection however it was given (`-c collection` from inside its parent, a
     # whole path from the desk): what the last build read and made is known by it (readcache, inputs).
     collection_root = Path(collection_root).resolve()
-    # the records read from the read cache of a cache folder made by an earlier build (readcache.py)
+    # The records, from the read cache (readcache.py) when an earlier build made the cache folder; a
+    # first whole build (which makes it anyway) makes it before reading: the next one finds them.
+    if only is None:
+        layout.cache_dir(collection_root, cache).mkdir(parents=True, exist_ok=True)
     collection, scan_problems = load_for_build(collection_root, strict=strict, today=today,
                                                cache=layout.cache_dir(collection_root, cache))
     public = to_public(collection)
