@@ -390,3 +390,26 @@ def test_the_build_after_a_first_build_reads_no_record_again(tmp_path, monkeypat
     (root / RECORD).write_text((root / RECORD).read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(root, out, cache=cache, jobs=1, today=TODAY)
     assert len(read) == 1, "(the reader counted is the one a changed record goes through)"
+
+
+def test_a_build_right_after_an_edit_is_kept_by_the_next_one_and_a_later_edit_in_its_tick_is_seen(built, monkeypatch):
+    """A file changed in the last seconds is known by its bytes (a clock tick is coarse): the build
+    remembers them beside the fingerprint, so the next build, once the file is older, finds the same
+    fingerprint and keeps the site as it is; yet an edit of the same size in the same tick (the
+    same time) is seen by those bytes and built."""
+    root, out, cache = built
+    person = root / "people" / "pham-van-duc.yaml"
+    text = person.read_text(encoding="utf-8")
+    person.write_text(text.replace("rank: {vi: Hạ sĩ,", "rank: {vi: Hạ sĩ ,", 1), encoding="utf-8")
+    now = __import__("time").time_ns()
+    os.utime(person, ns=(now, now))  # young by the clock the build reads (faketime included)
+    rebuild(built)
+    marker, files = (out / output.MARKER).stat().st_ino, inodes(out)
+    monkeypatch.setattr(inputs.time, "time_ns", lambda: now + 60 * 10**9)  # a minute later
+    rebuild(built)
+    assert (out / output.MARKER).stat().st_ino == marker and inodes(out) == files, "kept as it is"
+    person.write_text(text.replace("rank: {vi: Hạ sĩ,", "rank: {vi: Hạ sĩX,", 1), encoding="utf-8")  # same size
+    os.utime(person, ns=(now, now))
+    rebuild(built)
+    page = (out / "people" / "pham-van-duc" / "index.html").read_text(encoding="utf-8")
+    assert "Hạ sĩX" in page and (out / output.MARKER).stat().st_ino != marker

@@ -67,7 +67,8 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
                             legacy=Urls.inside(Urls.collection(), mount) or "")  # "": no older output of this kind
     report = BuildReport(objects=len(public.objects), problems=list(scan_problems))
     # A whole build's inputs; when they are those of the output it replaces, its stages' files are kept.
-    fingerprint = _fingerprint(root, stages, base_url, strict, today) if writes and not mount else ""
+    racy: dict[str, str] = {}  # the files too young to be known by their time (inputs.make_fingerprint)
+    fingerprint = _fingerprint(root, stages, base_url, strict, today, racy) if writes and not mount else ""
     marker = out / output.MARKER  # the output's identity, written anew by each build
     previous = inputs.read_record(cache_dir, out, marker) if fingerprint else {}
     kept: dict[str, dict[str, int]] | None = None
@@ -108,6 +109,7 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
             crash_point("build.swapped")
             if fingerprint:
                 record = _record(context, fingerprint, chosen, kept, only)
+                record = record and {**record, "racy": racy}
                 inputs.write_record(cache_dir, out, marker, record)
     except BaseException as exc:
         if staging is not None:
@@ -122,11 +124,12 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
 
 
 def _fingerprint(root: Path, stages: tuple[Stage, ...], base_url: str | None, strict: bool,
-                 today: dt.date | None) -> str:
+                 today: dt.date | None, racy: dict[str, str]) -> str:
     """What a whole build is made from (inputs.py): the collection's files, kyvat's, the options."""
     options = {"base_url": base_url, "strict": strict, "today": (today or dt.date.today()).isoformat(),
                "stages": [f"{s.name}:{type(s).__module__}.{type(s).__qualname__}" for s in stages]}
-    return inputs.make_fingerprint([root], options, steady=(Path(__file__).parent, layout.BUILTIN_TEMPLATES))
+    return inputs.make_fingerprint([root], options, steady=(Path(__file__).parent, layout.BUILTIN_TEMPLATES),
+                                   racy=racy)
 
 
 def _record(context: BuildContext, fingerprint: str, chosen: tuple[Stage, ...], kept, only) -> dict | None:

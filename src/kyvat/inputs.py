@@ -7,6 +7,8 @@ The fingerprint is cheap to take and errs on the side of building: every file of
 size and modification time; the versions of the libraries kyvat uses; the build's options and day.
 A file of the collection changed in the last RACY_SECONDS is taken by its bytes too, as git does: a
 clock tick is coarse, and an edit of the same size within one would otherwise leave its time as it was.
+The build remembers those files' digests beside the fingerprint and checks them at the next build,
+so that the fingerprint itself does not change once they are older.
 """
 
 from __future__ import annotations
@@ -29,19 +31,39 @@ RACY_SECONDS = 3
 
 
 def make_fingerprint(folders: list[Path], options: dict, skipped: tuple[Path, ...] = (),
-                     steady: tuple[Path, ...] = ()) -> str:
+                     steady: tuple[Path, ...] = (), racy: dict[str, str] | None = None,
+                     by_bytes: bool = False) -> str:
     """The fingerprint of every file under `folders` and `steady` (path, size, time) but those in
     `skipped`, and of `options` (plain values: the day, the base URL, the stages), with kyvat's
-    libraries' versions. Files under `steady` (kyvat's own) are never taken by their bytes."""
+    libraries' versions. Files under `steady` (kyvat's own) are never taken by their bytes.
+
+    A file of `folders` changed in the last RACY_SECONDS is taken by its bytes too: into the
+    fingerprint, or, given `racy`, into that dict (path: digest) for the build to remember and check
+    next time (still_same), as git does: the fingerprint then stays the same once the moment has
+    passed. With `by_bytes`, every file of `folders` is taken by its bytes instead of its time (a
+    fingerprint that is part of other keys: the same bytes, the same fingerprint, whenever made)."""
     digest = hashlib.sha256(json.dumps([options, _versions(), shutil.which("ffmpeg")], sort_keys=True,
                                        default=str).encode("utf-8"))
-    racy = time.time_ns() - RACY_SECONDS * 10**9
+    young = time.time_ns() - RACY_SECONDS * 10**9
     for folder in [*folders, *steady]:
         for path, size, mtime in _walk(Path(folder), {str(p) for p in skipped}):
+            if by_bytes and folder not in steady:
+                digest.update(f"{path}\0{size}\n".encode("utf-8", "surrogateescape") + _read_digest(path))
+                continue
             digest.update(f"{path}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
-            if mtime >= racy and folder not in steady:
-                digest.update(_read_digest(path))
+            if mtime >= young and folder not in steady:
+                if racy is None:
+                    digest.update(_read_digest(path))
+                else:
+                    racy[path] = _read_digest(path).hex()
     return digest.hexdigest()
+
+
+def still_same(previous: dict) -> bool:
+    """Whether the files that were too young to be known by their time when the output `previous`
+    describes was built (make_fingerprint's `racy`) still hold the bytes they held then."""
+    racy = previous.get("racy", {})
+    return isinstance(racy, dict) and all(_read_digest(path).hex() == digest for path, digest in racy.items())
 
 
 def _read_digest(path: str) -> bytes:
@@ -118,7 +140,8 @@ def kept_counts(previous: dict, fingerprint: str, stage_names: list[str]) -> dic
     """The counts of the stages `stage_names` in the output described by `previous`, when it was made
     from the inputs `fingerprint` stands for and by those stages; None when they must run."""
     stages = previous.get("stages")
-    if not fingerprint or previous.get("fingerprint") != fingerprint or not isinstance(stages, dict):
+    if not fingerprint or previous.get("fingerprint") != fingerprint or not isinstance(stages, dict) \
+            or not still_same(previous):
         return None
     if any(not isinstance(stages.get(name), dict) for name in stage_names):
         return None

@@ -27,9 +27,11 @@ _BEYOND = re.compile(r"\bcollection\b(?!\.(?:pages|person|people|exhibitions|con
 
 
 def make_code(root: Path) -> str:
-    """What kyvat and the collection's files but its objects' are (by inputs.py), for the keys."""
+    """What kyvat and the collection's files but its objects' are (by inputs.py), for the keys: the
+    collection's by their bytes (a few small files), so that a key made just after an edit is the
+    key made later of the same files."""
     return inputs.make_fingerprint([Path(root)], {}, skipped=(layout.Layout.of(root).objects,),
-                                   steady=(Path(__file__).parent, layout.BUILTIN_TEMPLATES))
+                                   steady=(Path(__file__).parent, layout.BUILTIN_TEMPLATES), by_bytes=True)
 
 
 def make_object_keys(collection, images, code: str) -> dict[str, str]:
