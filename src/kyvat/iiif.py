@@ -8,8 +8,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import iiif_prezi3 as prezi
-
 from . import derivatives, i18n, pagekeys
 from .derivatives import Derivatives, ImageService, make_scan_pairs
 from .i18n import Words, read_words
@@ -17,9 +15,23 @@ from .model import ACQUISITION_METHODS, LANGUAGES, OBJECT_TYPES, PERSON_ROLES, A
 from .urls import Urls, make_href
 from .stages import BuildContext, Stage, StageReport
 
-# A bare string is Vietnamese everywhere in kyvat; set once here so prezi3 never writes "none".
-# Every id below is passed explicitly, so prezi3's automatic ids (example.org) are never made.
-prezi.config.configs["helpers.auto_fields.AutoLang"].auto_lang = "vi"
+
+
+class _Prezi:
+    """iiif-prezi3, imported when the first document is made: it and pydantic take a third of a
+    second to import, which a build with nothing to make (and every other command) need not pay."""
+
+    def __getattr__(self, name: str):
+        import iiif_prezi3
+
+        # A bare string is Vietnamese everywhere in kyvat; set once here so prezi3 never writes "none".
+        # Every id below is passed explicitly, so prezi3's automatic ids (example.org) are never made.
+        iiif_prezi3.config.configs["helpers.auto_fields.AutoLang"].auto_lang = "vi"
+        globals()["prezi"] = iiif_prezi3
+        return getattr(iiif_prezi3, name)
+
+
+prezi = _Prezi()
 
 THUMBNAIL_WIDTH = 200
 FORMATS = {"mp3": "audio/mpeg", "m4a": "audio/mp4", "mp4": "video/mp4", "webm": "video/webm", "png": "image/png",
