@@ -303,13 +303,15 @@ def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path,
     where = layout.Layout(root)
     jobs, problems = [], []
     for obj in sorted(collection.objects, key=lambda o: o.id):
+        folder = where.scans(obj.id)
+        way = layout.refused(folder, root)  # a link on the way to the scans: the reason of each of them
         for n, scan in enumerate(obj.scans, start=1):  # n: the scan's place among those records.py kept
             rel = layout.scan_rel(obj.id, scan.file)
-            folder, path = where.scans(obj.id), where.scan(obj.id, scan.file)
+            path = where.scan(obj.id, scan.file)
             job = Job(obj.id, n, scan.file, scan.kind, str(path), rel, str(site_dir), str(cache_dir),
                       config.base_url, config.tile_size, config.jpeg_quality, config.max_image_pixels, scan.page,
                       str(old_site or ""))
-            reason = _unsafe(path, folder, root)
+            reason = _unsafe(path, folder, root, way)
             if reason:
                 problems.append(_problem(job, reason))
             else:
@@ -317,10 +319,10 @@ def make_jobs(collection: Collection, site_dir: Path, cache_dir: Path,
     return jobs, problems
 
 
-def _unsafe(path: Path, folder: Path, root: Path) -> str:
+def _unsafe(path: Path, folder: Path, root: Path, way: str) -> str:
     """Why a master must not be read, or ''. A symlink or a '..' could publish any file on the
-    machine (a private letter, a password file) as if it were a scan."""
-    reason = layout.refused(path, root)
+    machine (a private letter, a password file) as if it were a scan. `way`: why its folder must not."""
+    reason = layout.refused(path, root) if ".." in path.parts else way or layout.refused(path, folder)
     if reason:
         return reason
     # no link on the way (refused): the path itself says where it leads, unless it holds a '..'
