@@ -413,3 +413,17 @@ def test_a_build_right_after_an_edit_is_kept_by_the_next_one_and_a_later_edit_in
     rebuild(built)
     page = (out / "people" / "pham-van-duc" / "index.html").read_text(encoding="utf-8")
     assert "Hạ sĩX" in page and (out / output.MARKER).stat().st_ino != marker
+
+
+def test_a_persons_iiif_collection_is_made_again_only_when_an_object_it_lists_changed(built):
+    """A person's IIIF collection is made of its objects' documents: an edited title makes again
+    the collections that list that object, and the others are the old site's files, linked."""
+    root, out, cache = built
+    before = {path: (path.read_bytes(), path.stat().st_ino) for path in sorted((out / "iiif" / "people").glob("*.json"))}
+    edit_title(root)
+    rebuild(built)
+    listing = [path for path, (data, _) in before.items() if OLD_TITLE.encode() in data]
+    others = [path for path in before if path not in listing]
+    assert listing and others, "(the test collection no longer has both kinds: this test tests nothing)"
+    assert all(NEW_TITLE.encode() in path.read_bytes() for path in listing)
+    assert all(path.stat().st_ino == before[path][1] for path in others), "linked from the old site, not made"

@@ -317,9 +317,11 @@ def make_record_schema(collection: Collection) -> dict:
 
 
 def make_documents(collection: Collection, images: Derivatives, words: Words,
-                   kept: set[str] | frozenset[str] = frozenset()) -> dict[str, dict]:
+                   kept: set[str] | frozenset[str] = frozenset(),
+                   kept_people: set[str] | frozenset[str] = frozenset()) -> dict[str, dict]:
     """Every IIIF document of the public collection, keyed by its path inside the site's iiif/ folder,
-    but the manifests and records of the objects `kept` (those of the old site are)."""
+    but the manifests and records of the objects `kept` and the collections of the people
+    `kept_people` (those of the old site are)."""
     inside = Urls.inside_iiif
     docs: dict[str, dict] = {inside(Urls.record_schema()): make_record_schema(collection)}
     # A Manifest must hold at least one Canvas (Presentation 3.0, `items`): an object with nothing to
@@ -341,7 +343,7 @@ def make_documents(collection: Collection, images: Derivatives, words: Words,
             summary=e.summary, page=Urls.exhibition(e.slug), page_name="iiif.exhibition_page")
     for person in collection.people:
         objects = [o for o in collection.objects_of(person.id) if o.id in shown]
-        if objects:
+        if objects and person.id not in kept_people:
             kind = words(f"kind.{person.kind}")
             summary = Text(words("iiif.person_objects", kind=kind.vi.lower(), name=person.name).vi,
                            words("iiif.person_objects", kind=kind.en.lower(), name=person.name).en)
@@ -405,10 +407,17 @@ class IIIFStage(Stage):
                                        (o.id for o in context.public.objects)) if old else set()
         kept = {object_id for object_id in same if (old / Urls.inside_iiif(Urls.record(object_id))).is_file()
                 and (old / Urls.inside_iiif(Urls.manifest(object_id))).is_file() == bool(images.of(object_id))}
-        written = write_documents(make_documents(context.public, images, context.words, kept), folder)
-        for object_id in sorted(kept):  # made of the same: the old site's files
-            for document in (Urls.record(object_id), Urls.manifest(object_id)):
-                pagekeys.link_old(old / Urls.inside_iiif(document), folder / Urls.inside_iiif(document))
+        # a person's collection is made of the documents of the objects it lists, in order
+        listed = {f"person/{p.id}": [o.id for o in context.public.objects_of(p.id) if images.of(o.id)]
+                  for p in context.public.people}
+        keys.update(pagekeys.make_group_keys(keys, listed))
+        same = pagekeys.find_unchanged(keys, pagekeys.previous_keys(context.values, "documents"), listed) if old else ()
+        people = {group.removeprefix("person/") for group in same}
+        people = {pid for pid in people if (old / Urls.inside_iiif(Urls.person_collection(pid))).is_file()}
+        written = write_documents(make_documents(context.public, images, context.words, kept, people), folder)
+        for document in [*(d for i in sorted(kept) for d in (Urls.record(i), Urls.manifest(i))),
+                         *map(Urls.person_collection, sorted(people))]:  # made of the same: the old site's files
+            pagekeys.link_old(old / Urls.inside_iiif(document), folder / Urls.inside_iiif(document))
         pagekeys.note_keys(context.values, "documents", keys)
         return StageReport(self.name, problems=problems, counts={
             "manifests": sum(bool(images.of(obj.id)) for obj in context.public.objects), "iiif_written": written,

@@ -43,6 +43,13 @@ def make_object_keys(collection, images, code: str) -> dict[str, str]:
             for obj in collection.objects}
 
 
+def make_group_keys(keys: dict[str, str], groups: dict[str, list[str]]) -> dict[str, str]:
+    """The key of each document that lists others (a person's IIIF collection, by "person/ID": its
+    objects' ids in order), made of their keys (`keys`, as make_object_keys gives them)."""
+    return {_digest(group): _digest(repr((group, [keys.get(_digest(item)) for item in items])))
+            for group, items in groups.items() if items}
+
+
 def find_unchanged(keys: dict[str, str], old_keys: dict[str, str], ids) -> set[str]:
     """The ids among `ids` whose key is the one they had."""
     return {item for item in ids if keys.get(_digest(item)) is not None and keys[_digest(item)] == old_keys.get(
