@@ -48,19 +48,17 @@ def build(collection_root: str | Path, out: str | Path, *, cache: str | Path | N
     chosen = _choose(stages, only)
     # One name for the collection however it was given (`-c collection` from inside its parent, a
     # whole path from the desk): what the last build read and made is known by it (readcache, inputs).
-    collection_root = Path(collection_root).resolve()
+    root = Path(collection_root).resolve()
+    cache_dir = layout.cache_dir(root, cache)
     # The records, from the read cache (readcache.py) when an earlier build made the cache folder; a
     # first whole build (which makes it anyway) makes it before reading: the next one finds them.
     if only is None:
-        layout.cache_dir(collection_root, cache).mkdir(parents=True, exist_ok=True)
-    collection, scan_problems = load_for_build(collection_root, strict=strict, today=today,
-                                               cache=layout.cache_dir(collection_root, cache))
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    collection, scan_problems = load_for_build(root, strict=strict, today=today, cache=cache_dir)
     public = to_public(collection)
     if base_url:
         public = replace(public, config=replace(public.config, base_url=make_base_url(base_url)))
-    root = Path(collection_root)
     out = Path(out).resolve()
-    cache_dir = layout.cache_dir(collection_root, cache)
     writes = any(stage.outputs_of(public) for stage in chosen)  # else (research index alone) `out` is left alone
     if writes:
         output.check_target(out, {N_("the collection"): root, N_("its cache"): cache_dir},

@@ -427,7 +427,7 @@ class DerivativesStage(Stage):
 
     name = "derivatives"
     outputs = (Urls.image_services() + "**", Urls.media_folder() + "**")
-    shared = Urls.image_services().rstrip("/")  # a service's folder is replaced whole, never edited
+    shared = Urls.image_services()  # a service's folder is replaced whole, never edited
 
     def run(self, context: BuildContext) -> StageReport:
         context.cache.mkdir(parents=True, exist_ok=True)

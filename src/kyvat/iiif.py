@@ -402,7 +402,7 @@ class IIIFStage(Stage):
         folder = context.path(Urls.iiif())
         old = context.previous / Urls.iiif() if context.previous and not context.mount else None
         keys = {} if context.mount else pagekeys.make_object_keys(context.public, images,
-                                                                  pagekeys.make_code(context.root))
+                                                                  pagekeys.read_code(context.values, context.root))
         same = pagekeys.find_unchanged(keys, pagekeys.previous_keys(context.values, "documents"),
                                        (o.id for o in context.public.objects)) if old else set()
         kept = {object_id for object_id in same if (old / Urls.inside_iiif(Urls.record(object_id))).is_file()

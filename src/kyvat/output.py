@@ -85,12 +85,24 @@ def make_write_error(out: Path, exc: OSError) -> KyvatError:
                       params=make_params(file=exc.filename or out, why=why, out=out))
 
 
+def _beside(out: Path, kind: str) -> str:
+    """The start of the name of a folder a build makes beside `out`: `.OUT.new-` (a staging folder,
+    or what waits beside it) or `.OUT.old-` (the old site, retired); then the process id
+    (remove_abandoned tells the folders of builds that are gone by it)."""
+    return f".{out.name}.{kind}-"
+
+
+def _make_beside(out: Path, kind: str, what: str = "") -> Path:
+    """A new empty folder beside `out`, of this process (_beside)."""
+    return Path(tempfile.mkdtemp(prefix=f"{_beside(out, kind)}{os.getpid()}-{what}", dir=out.parent))
+
+
 def make_staging(out: Path, shared: str = "") -> Path:
     """A new empty folder beside `out`, named after this process, after removing any that builds
     killed before they could clean up left behind (and putting back `out`'s `shared` folder)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(out, shared)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
+    staging = _make_beside(out, "new")
     try:
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     except OSError:
@@ -105,7 +117,8 @@ def remove_abandoned(out: Path, shared: str = "") -> int:
     one killed between the exchange and the return of the `shared` folder (swap) has it returned."""
     _return_shared(out, shared)
     removed = 0
-    for path in sorted(out.parent.glob(f".{out.name}.*-*-*"), key=lambda p: not p.name.startswith(f".{out.name}.old-")):
+    for path in sorted(out.parent.glob(_beside(out, "*") + "*-*"),
+                       key=lambda p: not p.name.startswith(_beside(out, "old"))):
         kind, _, rest = path.name[len(out.name) + 2:].partition("-")
         pid = rest.split("-", 1)[0]
         if kind in ("new", "old") and pid.isdigit() and path.is_dir() and not alive(int(pid)):
@@ -242,7 +255,7 @@ def swap(staging: Path, out: Path, borrowed: list[str] | tuple[str, ...] = (), t
     exchange = not crashpoints.armed("swap.fallback") and _can_exchange() and _exchanges_in(staging)
     share = exchange and shared and (out / shared).is_dir() and not (out / shared).is_symlink()
     changes = share_folder(out, staging, shared, borrowed) if share else None
-    borrowed = [path for path in borrowed if changes is None or not Urls.inside(path, shared + "/")]
+    borrowed = [path for path in borrowed if changes is None or Urls.inside(path, shared) is None]
     if borrowed:
         link_borrowed(out, staging, list(borrowed))
     try:
@@ -264,7 +277,7 @@ def swap(staging: Path, out: Path, borrowed: list[str] | tuple[str, ...] = (), t
         return
     # Two renames: a crash between them leaves no `out`, and the old site in `retired`, which the
     # next build puts back (remove_abandoned) before anything else.
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
+    retired = _make_beside(out, "old")
     crash_point("swap.fallback.retired-made")
     out.rename(retired / RETIRED)
     crash_point("swap.fallback.between-renames")
@@ -313,10 +326,10 @@ def share_folder(out: Path, staging: Path, shared: str, borrowed) -> SharedChang
     go into `out`'s folder now when they are new (no page of the old site shows them), or wait
     beside it to replace the old ones after the exchange."""
     live, new = out / shared, staging / shared
-    kept = {Path(path).name for path in borrowed if Urls.inside(path, shared + "/")}
+    kept = {Path(path).name for path in borrowed if Urls.inside(path, shared) is not None}
     written = sorted(os.listdir(new)) if new.is_dir() else []
     present = set(os.listdir(live))
-    waiting = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-shared-", dir=out.parent))
+    waiting = _make_beside(out, "new", "shared-")
     added, replaced = [], []
     for name in written:
         if name in present:
@@ -342,7 +355,7 @@ def _return_shared(out: Path, shared: str) -> None:
         return
     target = Path(os.path.normpath(link.parent / os.readlink(link)))
     beside = target.relative_to(out.parent).parts[0] if target.is_relative_to(out.parent) else ""
-    if beside.startswith(f".{out.name}.new-") and target.is_dir() and not target.is_symlink():
+    if beside.startswith(_beside(out, "new")) and target.is_dir() and not target.is_symlink():
         if not _exchange(link, target):
             raise OSError(errno.EIO, "cannot exchange", str(link))
 

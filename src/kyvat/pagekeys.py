@@ -34,6 +34,17 @@ def make_code(root: Path) -> str:
                                    steady=(Path(__file__).parent, layout.BUILTIN_TEMPLATES), by_bytes=True)
 
 
+def read_code(values: dict, root: Path) -> str:
+    """make_code of the build's collection, worked out once a build (in its `values`): the IIIF and
+    the page stages both key by it, and it reads the collection's files but the objects'."""
+    if _CODE not in values:
+        values[_CODE] = make_code(root)
+    return values[_CODE]
+
+
+_CODE = "pagekeys.code"
+
+
 def make_object_keys(collection, images, code: str) -> dict[str, str]:
     """The key of each object's IIIF manifest and record (by its id's digest): the object, its
     published scans, and what every document may look up (make_shared_key)."""

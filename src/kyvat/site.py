@@ -278,7 +278,7 @@ class SiteStage(Stage):
         keys: dict[str, str] = {}
         pages = write_site(context.public, context.path(""), images, collection_root=context.root,
                            words=context.words, urls=context.urls, old_site=context.previous,
-                           code=pagekeys.make_code(context.root), keys=keys,
+                           code=pagekeys.read_code(context.values, context.root), keys=keys,
                            old_keys=pagekeys.previous_keys(context.values, "pages"))
         pagekeys.note_keys(context.values, "pages", keys)
         return StageReport(self.name, counts={"pages": pages}, problems=problems)
