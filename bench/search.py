@@ -137,7 +137,7 @@ def bench_site(objects: int, work: Path) -> None:
     docs = make_docs(objects * 3, per_object=3)
     site = work / "site"
     started = time.perf_counter()
-    out = sitesearch.write_site_index(docs, site)
+    out = sitesearch.write_site_index(docs, site).path
     built = time.perf_counter() - started
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     index_size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()

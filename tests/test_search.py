@@ -216,7 +216,7 @@ def test_the_site_records_hold_search_terms_once_and_the_original_text_apart(tmp
     assert sitesearch.record_path("objects/AB-2026-0001/#p2") == "objects/AB-2026-0001/index.html"
     assert sitesearch.record_path("") == "index.html"
 
-    out = sitesearch.write_site_index(docs, tmp_path)
+    out = sitesearch.write_site_index(docs, tmp_path).path
     texts = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / Urls.search_texts()).iterdir()}
     assert len(texts) == len(records)  # one text per Pagefind result, named after it
     letter = next(t for t in texts.values() if t["key"] == "object:AB-2026-0001")

@@ -55,8 +55,24 @@ def cli(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site(built_sample, serve, browser):
-    url = serve(built_sample)
+def built_in_parts(tmp_path_factory, ffmpeg):
+    """The sample built with an index of four records a part: eight parts, merged in by search.js
+    as a collection of 16,000 records or more is (sitesearch.count_parts)."""
+    from kyvat import sitesearch
+    from kyvat.build import build
+
+    root = tmp_path_factory.mktemp("parts-build")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sitesearch, "PART_RECORDS", 4)
+        report = build(SAMPLE_COLLECTION, root / "_site", cache=root / "cache", jobs=2)
+    assert report.stages["sitesearch"].counts["search_parts"] == 8
+    return root / "_site"
+
+
+@pytest.fixture(scope="module", params=["one index", "in parts"])
+def site(request, serve, browser):
+    built = request.getfixturevalue("built_sample" if request.param == "one index" else "built_in_parts")
+    url = serve(built)
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -18,15 +18,19 @@ documents: the object's own text, and each page.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
+import importlib.metadata
 import json
+import posixpath
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import pagekeys
 from .errors import N_, KyvatError, make_params
 from .i18n import read_words
 from .model import Collection, Text
@@ -40,6 +44,12 @@ from .vietnamese import SPELLING_VARIANTS, make_terms
 # index does not stem.
 INDEX_LANGUAGE = "vi"
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
+# Records an index part holds at most on average: Pagefind indexes 2,000 records in about 2 s with
+# 0.2 GB, and a query fetches a chunk of each part (docs/search.md).
+PART_RECORDS = 2000
+# What a part merged in keeps of Pagefind's output: its entry, its metadata and its index chunks
+# (by suffix); the browser runs the first part's script and WebAssembly for every part.
+_PART_OWN = ("pagefind-entry.json", ".pf_meta", ".pf_index", ".pf_filter")
 
 
 _NOTHING = SearchDoc(key="", kind="page", title=Text(), text="", url=Urls.search())  # a site with no record
@@ -103,9 +113,10 @@ def make_text_json(doc: SearchDoc, pages: list[SearchDoc] = ()) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def make_analysis() -> dict:
-    """What search.js needs to fold a query exactly as vietnamese.py does."""
-    return {"variants": dict(sorted(SPELLING_VARIANTS.items()))}
+def make_analysis(parts: list[str] = ()) -> dict:
+    """What search.js needs besides Pagefind: how to fold a query exactly as vietnamese.py does,
+    and the index parts to merge in (folders relative to this file's)."""
+    return {"variants": dict(sorted(SPELLING_VARIANTS.items())), "parts": list(parts)}
 
 
 def _read_fragment_urls(out: Path) -> dict[str, str]:
@@ -120,17 +131,88 @@ def _read_fragment_urls(out: Path) -> dict[str, str]:
     return urls
 
 
-def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
-    """Write the Pagefind index of `docs` into site_dir/pagefind/, with each record's text beside it.
+def count_parts(records: int, most: int | None = None) -> int:
+    """How many parts an index of `records` records is made in: one up to `most`, else the least
+    power of two that leaves at most `most` records a part on average (a part is one Pagefind run)."""
+    count, most = 1, most or PART_RECORDS
+    while records > count * most:
+        count *= 2
+    return count
 
-    The records are written as small pages into a scratch folder that one run of the Pagefind
-    binary indexes (its Python API answers one record per 0.1 s: half an hour for 10,000 objects).
-    """
-    site_dir = Path(site_dir)
-    out = site_dir / Urls.pagefind()
-    records = make_records(docs) or [(_NOTHING, [])]
+
+def part_of(key: str, count: int) -> int:
+    """The part the record of `key` goes in (of `count`): by its key, so that it stays there while
+    the number of parts does."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big") % count
+
+
+def part_language(n: int) -> str:
+    """The language Pagefind is told part `n` is in: INDEX_LANGUAGE, and a private-use tag for each
+    part merged in. Pagefind names each record `<language>_<hash>`, so no two parts name one alike
+    and every record's text has a name of its own in one folder (Urls.search_text)."""
+    return f"{INDEX_LANGUAGE}-x-p{n}" if n else INDEX_LANGUAGE
+
+
+@dataclass
+class Earlier:
+    """The index of the site this build replaces: a part whose key is the one it was made with is
+    hard-linked from it, with its records' texts, and not indexed again."""
+
+    site: Path | None
+    keys: dict[str, str]  # each part's key, by its folder (Urls.pagefind_part)
+    ids: dict[str, str]  # each part's result ids, space-separated, by its folder
+    code: str = ""  # what kyvat and the collection's files are (pagekeys.read_code)
+
+
+@dataclass
+class SiteIndex:
+    """What write_site_index wrote: the index's folder, and each part's key and result ids."""
+
+    path: Path
+    keys: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+    made: int = 0  # parts indexed (the others were the old site's)
+
+
+def _part_files(folder: Path, n: int, count: int) -> list[Path]:
+    """The files of part `n` in its folder: for part 0, those not the texts, the analysis or the
+    folders of the other parts, which share its folder."""
+    skipped = {Urls.search_texts(), Urls.search_analysis()} | {Urls.pagefind_part(k) for k in range(1, count)}
+    found = []
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        site_path = Urls.pagefind() + entry.name + ("/" if entry.is_dir() else "")
+        if n == 0 and site_path in skipped:
+            continue
+        found += [p for p in entry.rglob("*") if p.is_file()] if entry.is_dir() else [entry]
+    return found
+
+
+def _reuse(earlier: Earlier, name: str, n: int, count: int, site_dir: Path) -> list[str] | None:
+    """Link part `n` (folder `name`) and its texts from the old site; its ids, or None when it cannot."""
+    ids = earlier.ids.get(name, "").split()
+    if earlier.site is None or not ids:
+        return None
+    old, new = earlier.site / name, site_dir / name
+    sources = [(p, new / p.relative_to(old)) for p in _part_files(old, n, count)]
+    sources += [(earlier.site / Urls.search_text(i), site_dir / Urls.search_text(i)) for i in ids]
+    linked = []
+    for source, target in sources:
+        if not pagekeys.link_old(source, target):
+            for path in linked:  # a part half linked is no part: it is indexed again
+                path.unlink()
+            return None
+        linked.append(target)
+    return ids
+
+
+def _index_part(part: list[tuple[tuple[SearchDoc, list[SearchDoc]], str]], n: int, site_dir: Path) -> list[str]:
+    """Run Pagefind over the records of part `n` into its folder, write each record's text (named
+    after its result id) and return the ids. The records are written as small pages into a scratch
+    folder that one run of the Pagefind binary indexes (its Python API answers one record per
+    0.1 s: half an hour for 10,000 objects)."""
+    out = site_dir / Urls.pagefind_part(n)
     with tempfile.TemporaryDirectory(prefix="kyvat-pagefind-") as scratch:
-        for doc, pages in records:
+        for (doc, pages), _ in part:
             path = Path(scratch) / record_path(doc.url)
             path.parent.mkdir(parents=True, exist_ok=True)
             # Pagefind makes no index of no words: the empty site's one record holds a word, and no text
@@ -138,28 +220,70 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path) -> Path:
             shown = replace(doc, text="kyvat") if doc is _NOTHING else doc
             path.write_text(make_record_html(shown, pages), encoding="utf-8")
         done = subprocess.run([sys.executable, "-m", "pagefind", "--site", scratch, "--output-path", str(out),
-                               "--force-language", INDEX_LANGUAGE], capture_output=True, text=True)
+                               "--force-language", part_language(n)], capture_output=True, text=True)
     if done.returncode != 0:
         raise KyvatError(N_("Pagefind could not index the site: {reason}"),
                          params=make_params(reason=(done.stderr or done.stdout).strip()[-500:]))
-    by_url = {Urls.served(record_path(doc.url)): (doc, pages) for doc, pages in records}
-    (site_dir / Urls.search_texts()).mkdir()
-    for result_id, url in _read_fragment_urls(out).items():
+    by_url = {Urls.served(record_path(doc.url)): text for (doc, _), text in part}
+    ids = []
+    for result_id, url in sorted(_read_fragment_urls(out).items()):
         if url not in by_url:
             raise KyvatError(N_("Pagefind indexed a page kyvat did not write: {url}"), params=make_params(url=url))
-        (site_dir / Urls.search_text(result_id)).write_text(make_text_json(*by_url.pop(url)), encoding="utf-8")
+        (site_dir / Urls.search_text(result_id)).write_text(by_url.pop(url), encoding="utf-8")
+        ids.append(result_id)
     if by_url:
         raise KyvatError(N_("Pagefind left out {count} records, e.g. {url}"),
                          params=make_params(count=len(by_url), url=next(iter(by_url))))
     shutil.rmtree(out / "fragment")  # search.js reads the texts instead: the same terms, not shipped twice
-    analysis = json.dumps(make_analysis(), ensure_ascii=False, sort_keys=True) + "\n"
+    for path in _part_files(out, n, 0) if n else ():
+        if not path.name.endswith(_PART_OWN):
+            path.unlink()
+    return ids
+
+
+def write_site_index(docs: list[SearchDoc], site_dir: Path, earlier: Earlier | None = None,
+                     most: int | None = None) -> SiteIndex:
+    """Write the Pagefind index of `docs` into site_dir/pagefind/, with each record's text beside it.
+
+    A large index is made in parts (count_parts, at most `most` records each), which search.js
+    merges in (Pagefind's mergeIndex): an edit indexes again only the part of the records it
+    changed, and Pagefind's memory is that of one part. A part whose key (its records' texts, the
+    number of parts, kyvat and Pagefind) is the one `earlier` made it with is that part, linked."""
+    site_dir = Path(site_dir)
+    records = make_records(docs) or [(_NOTHING, [])]
+    count = count_parts(len(records), most)
+    parts: list[list] = [[] for _ in range(count)]
+    for doc, pages in records:
+        parts[part_of(doc.key, count)].append(((doc, pages), make_text_json(doc, pages)))
+    if not parts[0]:  # the part the browser loads first holds a record, the empty site's if need be
+        parts[0].append(((_NOTHING, []), make_text_json(_NOTHING)))
+    index = SiteIndex(site_dir / Urls.pagefind())
+    (site_dir / Urls.search_texts()).mkdir(parents=True)
+    version = importlib.metadata.version("pagefind_bin")
+    for n, part in enumerate(parts):
+        if not part:
+            continue
+        name = Urls.pagefind_part(n)
+        key = hashlib.sha256(repr((earlier.code if earlier else "", version, count, n)).encode("utf-8"))
+        for _, text in part:
+            key.update(text.encode("utf-8", "surrogateescape"))
+        index.keys[name] = key.hexdigest()[:32]
+        ids = _reuse(earlier, name, n, count, site_dir) if earlier and earlier.keys.get(name) == index.keys[name] \
+            else None
+        if ids is None:
+            ids = _index_part(part, n, site_dir)
+            index.made += 1
+        index.ids[name] = " ".join(ids)
+    here = posixpath.dirname(Urls.search_analysis())
+    merged = [posixpath.relpath(name, here) + "/" for name in index.keys if name != Urls.pagefind()]
+    analysis = json.dumps(make_analysis(merged), ensure_ascii=False, sort_keys=True) + "\n"
     (site_dir / Urls.search_analysis()).write_text(analysis, encoding="utf-8")
-    return out
+    return index
 
 
 def write_site_search(public: Collection, site_dir: Path) -> Path:
     """The site's search index for the public collection (what `privacy.to_public` returns)."""
-    return write_site_index(make_search_documents(public, read_words(public.root)), site_dir)
+    return write_site_index(make_search_documents(public, read_words(public.root)), site_dir).path
 
 
 class SiteSearchStage(Stage):
@@ -170,8 +294,15 @@ class SiteSearchStage(Stage):
 
     def run(self, context: BuildContext) -> StageReport:
         docs = make_search_documents(context.public, context.words)
-        write_site_index(docs, context.path(""))
-        return StageReport(self.name, counts={"search_records": len(make_records(docs))})
+        earlier = Earlier(context.previous if not context.mount else None,
+                          pagekeys.previous_keys(context.values, "search"),
+                          pagekeys.previous_keys(context.values, "search-ids"),
+                          pagekeys.read_code(context.values, context.root))
+        index = write_site_index(docs, context.path(""), earlier)
+        pagekeys.note_keys(context.values, "search", index.keys)
+        pagekeys.note_keys(context.values, "search-ids", index.ids)
+        return StageReport(self.name, counts={"search_records": len(make_records(docs)), "search_parts": len(index.keys),
+                                              "search_parts_made": index.made})
 
 
 STAGE = SiteSearchStage()

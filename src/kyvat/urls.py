@@ -26,6 +26,7 @@ PAGEFIND = "pagefind/"
 PAGEFIND_SCRIPT = "pagefind.js"  # Pagefind's name for its browser script, in its folder
 SEARCH_TEXTS = "kyvat-text/"  # beside Pagefind's files: each record's original text, named after its result
 SEARCH_ANALYSIS = "kyvat-analysis.json"  # beside Pagefind's files: how the browser folds a query
+PAGEFIND_PART = "part-{n}/"  # in Pagefind's folder: a part of a large index the browser merges in
 IMAGE_INFO = "info.json"  # the Image API's name for a service's description, below the service
 BASE_URL_EXPECTED = N_("an http(s) address such as https://example.vn/nha-truyen-thong/")
 LINK_EXPECTED = N_("an http(s) address or a relative one")
@@ -239,6 +240,12 @@ class Urls:
         return PAGEFIND
 
     @staticmethod
+    def pagefind_part(n: int) -> str:
+        """The folder of part `n` of the site's search index: the search folder itself for part 0
+        (the index the script loads first), a folder in it for each part merged in."""
+        return PAGEFIND + (PAGEFIND_PART.format(n=n) if n else "")
+
+    @staticmethod
     def pagefind_script() -> str:
         """The script the search page imports to query the index."""
         return PAGEFIND + PAGEFIND_SCRIPT
@@ -255,7 +262,8 @@ class Urls:
 
     @staticmethod
     def search_analysis() -> str:
-        """The spelling-variant table the search page folds a query with."""
+        """What the search page needs besides Pagefind: the spelling-variant table it folds a query
+        with, and the index parts it merges in (sitesearch.make_analysis)."""
         return PAGEFIND + SEARCH_ANALYSIS
 
     @staticmethod

@@ -200,7 +200,12 @@ async function start() {
   let variants;
   try {
     pagefind = await import(address(PATHS.script).href);
-    variants = (await (await fetch(address(PATHS.analysis))).json()).variants;
+    const analysis = address(PATHS.analysis);
+    const kyvat = await (await fetch(analysis)).json();
+    variants = kyvat.variants;
+    // A large index comes in parts (sitesearch.write_site_index): each is merged in, and a query
+    // loads the chunks of its words from every part.
+    await Promise.all((kyvat.parts || []).map((part) => pagefind.mergeIndex(new URL(part, analysis).href)));
   } catch (error) {
     ui.status.textContent = word("search.failed");
     throw error;
