@@ -3,6 +3,7 @@
 10,000-object site (its size, and the bytes one query fetches in headless Chromium).
 
 Run: .venv/bin/python bench/search.py [--pages 50000] [--objects 10000] [--part all|research|site]
+       [--part-records N]  (records a part of the site index holds: 100000 for one index)
 The site part measures twice: as `kyvat serve` and static hosts serve (gzip), and uncompressed.
 """
 
@@ -126,7 +127,7 @@ def bench_research(pages: int, work: Path) -> None:
           f"in all; importing {imported} ms, opening the index and the first query with facets {first} ms")
 
 
-def bench_site(objects: int, work: Path) -> None:
+def bench_site(objects: int, work: Path, part_records: int | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     sys.path.insert(0, str(REPO / "tests"))
@@ -137,8 +138,8 @@ def bench_site(objects: int, work: Path) -> None:
     docs = make_docs(objects * 3, per_object=3)
     site = work / "site"
     started = time.perf_counter()
-    out = sitesearch.write_site_index(docs, site).path
-    built = time.perf_counter() - started
+    index = sitesearch.write_site_index(docs, site, most=part_records)
+    built, out = time.perf_counter() - started, index.path
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     index_size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()
                      and not p.relative_to(site).as_posix().startswith(Urls.search_texts()))
@@ -154,7 +155,7 @@ def bench_site(objects: int, work: Path) -> None:
                         f'<script type="module" src="{Urls.relative(Urls.static("search.js"), here)}"></script>'
                         f'</body></html>', encoding="utf-8")
     print(f"site index: {len(docs)} documents in {len(sitesearch.make_records(docs))} records, one index for both languages "
-          f"({objects} objects) built in {built:.1f} s; "
+          f"in {len(index.keys)} part(s) ({objects} objects) built in {built:.1f} s; "
           f"pagefind/ {size / 1e6:.1f} MB of which index {index_size / 1e6:.1f} MB and original texts "
           f"{(size - index_size) / 1e6:.1f} MB")
     for label, server in (("served as kyvat serve and static hosts serve it: text, scripts and JSON gzipped",
@@ -177,7 +178,7 @@ def _measure_site(server, sync_playwright, CHROMIUM, CHROMIUM_ARGS) -> None:
             page.on("requestfinished", lambda r, sizes=sizes: _count(sizes, r))
             _search(page, f"{server.url}search/?q={quote(query)}", query)
             page.wait_for_timeout(300)  # the last request events arrive
-            cold.append((query, _kinds(sizes)))
+            cold.append((query, _kinds(sizes), _requests(sizes)))
             context.close()
         # Warm: the same queries typed one after another on one open search page, after a first
         # query (another one) has loaded the engine and the page list; the browser caches as usual.
@@ -194,17 +195,19 @@ def _measure_site(server, sync_playwright, CHROMIUM, CHROMIUM_ARGS) -> None:
             page.wait_for_function("q => document.getElementById('search').dataset.done === q", arg=query,
                                    timeout=60000)
             page.wait_for_timeout(300)
-            warm.append((query, _kinds(current)))
+            warm.append((query, _kinds(current), _requests(current)))
         context.close()
         browser.close()
     for label, rows in (("cold (first query of a visit, nothing cached)", cold),
                         ("warm (a later query on the same page)", warm)):
         print(f"bytes fetched per query, {label}; KB: " + ", ".join(KINDS))
-        for query, kinds in rows:
+        for query, kinds, requests in rows:
             print(f"  {query!r:20} total {sum(kinds.values()) / 1000:6.1f}  "
-                  + "  ".join(f"{kinds[k] / 1000:6.1f}" for k in KINDS))
-        totals = sorted(sum(k.values()) for _, k in rows)
-        print(f"  median {statistics.median(totals) / 1000:.1f} KB, max {totals[-1] / 1000:.1f} KB")
+                  + "  ".join(f"{kinds[k] / 1000:6.1f}" for k in KINDS) + f"  ({requests} requests)")
+        totals = sorted(sum(k.values()) for _, k, _ in rows)
+        counts = sorted(n for _, _, n in rows)
+        print(f"  median {statistics.median(totals) / 1000:.1f} KB, max {totals[-1] / 1000:.1f} KB; "
+              f"requests median {statistics.median(counts):.0f}, max {counts[-1]}")
 
 
 # What a query fetches, by part: Pagefind's code, its page list (pf_meta), word index chunks,
@@ -228,6 +231,11 @@ def _kinds(sizes: dict[str, int]) -> dict[str, int]:
     return kinds
 
 
+def _requests(sizes: dict[str, int]) -> int:
+    """How many of the index's files a query fetched (each once, however often)."""
+    return sum(1 for url in sizes if "/pagefind/" in url)
+
+
 def _count(sizes: dict[str, int], request) -> None:
     """Adds a finished request's body, every time it is fetched (a repeat costs bytes too); one
     served from the browser's memory cache reports -1 and costs nothing."""
@@ -244,12 +252,14 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=50_000)
     parser.add_argument("--objects", type=int, default=10_000)
     parser.add_argument("--part", choices=("all", "research", "site"), default="all")
+    parser.add_argument("--part-records", type=int, default=None,
+                        help="records a part of the site index holds at most (default: sitesearch.PART_RECORDS)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kyvat-bench-search-") as work:
         if args.part in ("all", "research"):
             bench_research(args.pages, Path(work))
         if args.part in ("all", "site"):
-            bench_site(args.objects, Path(work))
+            bench_site(args.objects, Path(work), args.part_records)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from kyvat.i18n import make_scan_label, read_words
 from kyvat.model import (Acquisition, Artifact, Collection, Config, Date, Person, PersonLink, Place, Scan, Source,
                          Text)
 from kyvat.privacy import hidden_names, to_public
-from kyvat.searchdocs import make_search_documents
+from kyvat.searchdocs import SearchDoc, make_search_documents
 from kyvat.urls import Urls
 from kyvat.validate import load_collection
 from kyvat.vietnamese import make_terms
@@ -230,6 +230,32 @@ def test_the_site_records_hold_search_terms_once_and_the_original_text_apart(tmp
     assert not (out / "fragment").exists()
     meta = next(out.glob("pagefind.vi_*.pf_meta"))
     assert {t.removesuffix(".json") for t in texts} <= set(_strings(gzip.decompress(meta.read_bytes())))
+
+
+def test_a_large_site_index_is_made_in_parts_the_browser_merges_in(tmp_path):
+    """Past PART_RECORDS records the index is made in parts (a power of two of them), each record in
+    the part of its key; a part merged in holds only its entry, page list and chunks (the browser
+    runs the first part's engine), and names its records with its own language tag, so every
+    record's text has a name of its own; the analysis file lists the parts to merge in."""
+    assert [sitesearch.count_parts(n, 100) for n in (0, 1, 100, 101, 200, 201, 401, 1600)] == [1, 1, 1, 2, 2, 4, 8, 16]
+    docs = [SearchDoc(key=f"page:p{i}", kind="page", title=Text(vi=f"Trang {i}"), text=f"liệt sĩ số {i}",
+                      url=f"p{i}/") for i in range(9)]
+    index = sitesearch.write_site_index(docs, tmp_path, most=2)
+    assert list(index.keys) == [Urls.pagefind_part(n) for n in range(8) if any(
+        sitesearch.part_of(d.key, 8) == n for d in docs)] and index.made == len(index.keys) > 1
+    assert json.loads((tmp_path / Urls.search_analysis()).read_text())["parts"] == [
+        name.removeprefix(Urls.pagefind()) for name in list(index.keys)[1:]]
+    texts = {p.name.removesuffix(".json"): json.loads(p.read_text()) for p in (tmp_path / Urls.search_texts()).iterdir()}
+    assert sorted(t["key"] for t in texts.values()) == sorted(d.key for d in docs)
+    for name, ids in index.ids.items():
+        n = int(name.removeprefix(Urls.pagefind()).strip("/").split("-")[-1]) if name != Urls.pagefind() else 0
+        assert {texts[i]["key"] for i in ids.split()} == {d.key for d in docs if sitesearch.part_of(d.key, 8) == n}
+        assert all(i.startswith(sitesearch.part_language(n) + "_") for i in ids.split())
+        if n:
+            own = sorted(p.relative_to(tmp_path / name).as_posix() for p in (tmp_path / name).rglob("*") if p.is_file())
+            assert "pagefind-entry.json" in own and any(p.startswith("index/") for p in own)
+            assert [p for p in own if not p.endswith((".pf_index", ".pf_meta", "pagefind-entry.json"))] == []
+    assert (tmp_path / Urls.pagefind_script()).is_file()
 
 
 def _strings(data: bytes) -> list[str]:

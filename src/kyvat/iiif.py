@@ -401,8 +401,8 @@ class IIIFStage(Stage):
         images, problems = derivatives.published(context)
         folder = context.path(Urls.iiif())
         old = context.previous / Urls.iiif() if context.previous and not context.mount else None
-        keys = {} if context.mount else pagekeys.make_object_keys(context.public, images,
-                                                                  pagekeys.read_code(context.values, context.root))
+        keys = {} if context.mount else pagekeys.make_object_keys(
+            context.public, images, *pagekeys.read_shared(context.values, context.public, context.root))
         same = pagekeys.find_unchanged(keys, pagekeys.previous_keys(context.values, "documents"),
                                        (o.id for o in context.public.objects)) if old else set()
         kept = {object_id for object_id in same if (old / Urls.inside_iiif(Urls.record(object_id))).is_file()

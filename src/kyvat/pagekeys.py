@@ -42,13 +42,23 @@ def read_code(values: dict, root: Path) -> str:
     return values[_CODE]
 
 
-_CODE = "pagekeys.code"
+def read_shared(values: dict, collection, root: Path) -> tuple[str, dict]:
+    """make_shared_key of the build's public collection, and the digests of the values keyed so
+    far, worked out once a build (in its `values`): the IIIF and the page stages key the same
+    objects, people and scans, which do not change while the build runs (frozen dataclasses)."""
+    if _SHARED not in values:
+        values[_SHARED] = (make_shared_key(collection, read_code(values, root)), {})
+    return values[_SHARED]
 
 
-def make_object_keys(collection, images, code: str) -> dict[str, str]:
+_CODE, _SHARED = "pagekeys.code", "pagekeys.shared"
+
+
+def make_object_keys(collection, images, shared: str, memo: dict | None = None) -> dict[str, str]:
     """The key of each object's IIIF manifest and record (by its id's digest): the object, its
-    published scans, and what every document may look up (make_shared_key)."""
-    shared, memo = make_shared_key(collection, code), {}
+    published scans, and what every document may look up (`shared`, make_shared_key); `memo` holds
+    the digests of values read before (_value_digest)."""
+    memo = {} if memo is None else memo
     return {_digest(obj.id): _digest(repr((shared, _value_digest(obj, memo),
                                            _value_digest(tuple(images.of(obj.id)), memo))))
             for obj in collection.objects}
@@ -74,10 +84,11 @@ def make_shared_key(collection, code: str) -> str:
     return _value_digest(shared, {})
 
 
-def make_page_keys(specs, collection, folders: list[Path], shared: str) -> dict[str, str]:
-    """The key of each page (by its site path's digest); none for a page whose context has no stable form."""
+def make_page_keys(specs, collection, folders: list[Path], shared: str, memo: dict | None = None) -> dict[str, str]:
+    """The key of each page (by its site path's digest); none for a page whose context has no stable
+    form. A value many pages share (every thumbnail) is read once, and not at all when `memo` holds it."""
     every, reading = _readers(folders, {name for spec in specs for name in spec.templates})
-    memo: dict[int, tuple[str, object]] = {}  # a value many pages share (every thumbnail) is read once
+    memo = {} if memo is None else memo
     objects = _value_digest(collection.objects, memo) if every or reading else ""
     keys = {}
     for spec in specs:

@@ -161,13 +161,14 @@ def make_context(spec: pages.PageSpec, collection: Collection, words: Words, log
 
 def write_site(collection: Collection, site_dir: Path, images: Derivatives, *,
                collection_root: Path | None = None, words: Words | None = None, urls: Urls | None = None,
-               old_site: Path | None = None, code: str = "", old_keys: dict | None = None,
-               keys: dict | None = None) -> int:
+               old_site: Path | None = None, shared: tuple[str, dict] | None = None,
+               old_keys: dict | None = None, keys: dict | None = None) -> int:
     """Render every page of the public `collection` into `site_dir`, with the static files, the
     house's logo, sitemap.xml and robots.txt. Returns the number of HTML pages written. The words
-    and the URL map are read from the collection unless the build gives them. Given `code` (what
-    kyvat and the collection's other files are, pagekeys.py), a page of `old_site` made of the same
-    (its key in `old_keys`) is hard-linked, not rendered again; the pages' keys go into `keys`."""
+    and the URL map are read from the collection unless the build gives them. Given `shared` (what
+    every page is made from besides its context, and the digests of the values keyed so far, as
+    pagekeys.read_shared gives them), a page of `old_site` made of the same (its key in `old_keys`)
+    is hard-linked, not rendered again; the pages' keys go into `keys`."""
     site_dir = Path(site_dir)
     folders = template_folders(collection_root)
     env = make_environment(folders)
@@ -175,8 +176,7 @@ def write_site(collection: Collection, site_dir: Path, images: Derivatives, *,
     logo = copy_logo(collection, collection_root, site_dir)
     specs = pages.make_pages(collection, images)
     urls = urls or Urls.of(collection.config)
-    made = pagekeys.make_page_keys(specs, collection, folders, pagekeys.make_shared_key(collection, code)) \
-        if code else {}
+    made = pagekeys.make_page_keys(specs, collection, folders, *shared) if shared else {}
     for spec in specs:
         if not pagekeys.link_unchanged(old_site, spec.path, _inside(site_dir, spec.path), made, old_keys or {}):
             _write(site_dir, spec.path, _render(env, spec, make_context(spec, collection, words, logo, urls)))
@@ -278,7 +278,7 @@ class SiteStage(Stage):
         keys: dict[str, str] = {}
         pages = write_site(context.public, context.path(""), images, collection_root=context.root,
                            words=context.words, urls=context.urls, old_site=context.previous,
-                           code=pagekeys.read_code(context.values, context.root), keys=keys,
+                           shared=pagekeys.read_shared(context.values, context.public, context.root), keys=keys,
                            old_keys=pagekeys.previous_keys(context.values, "pages"))
         pagekeys.note_keys(context.values, "pages", keys)
         return StageReport(self.name, counts={"pages": pages}, problems=problems)
