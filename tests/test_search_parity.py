@@ -57,7 +57,7 @@ def cli(tmp_path_factory):
 @pytest.fixture(scope="module")
 def built_in_parts(tmp_path_factory, ffmpeg):
     """The sample built with an index of four records a part: eight parts, merged in by search.js
-    as a collection of 16,000 records or more is (sitesearch.count_parts)."""
+    as those of a collection of 16,001 to 32,000 records are (sitesearch.count_parts)."""
     from kyvat import sitesearch
     from kyvat.build import build
 

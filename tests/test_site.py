@@ -506,3 +506,20 @@ def test_the_local_server_compresses_text_as_static_hosts_do(tmp_path):
             assert response.headers["Content-Encoding"] is None and response.read() == b"const b = 2;\n"
     finally:
         plain.close()
+
+
+def test_a_page_is_written_only_inside_the_site_folder_and_never_through_the_shared_services(tmp_path):
+    """site._inside: a page path with no '..' is the site folder's as written; one leaving it, or one
+    through the link a rebuild's staging folder holds to the shared image services, is refused."""
+    from kyvat import site as site_module
+    from kyvat.errors import KyvatError
+    from kyvat.urls import Urls
+
+    staging, live = tmp_path / "staging", tmp_path / "live" / "iiif" / "images"
+    live.mkdir(parents=True)
+    (staging / "iiif").mkdir(parents=True)
+    (staging / Urls.image_services().rstrip("/")).symlink_to(live)
+    assert site_module._inside(staging, "objects/A/index.html") == staging / "objects" / "A" / "index.html"
+    for path in ("../x.html", "objects/../../x.html", "/etc/x.html", Urls.image_services() + "x/index.html"):
+        with pytest.raises(KyvatError, match="outside the site folder"):
+            site_module._inside(staging, path)

@@ -128,26 +128,33 @@ class _Unstable(Exception):
     pass
 
 
+_SIMPLE = frozenset((str, int, float, bool, type(None)))
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's fields that make its digest, by class
+
+
 def _value_digest(value, memo: dict[int, tuple[str, object]]) -> str:
     """A digest of a value by its full contents (dataclasses field by field), each container or
     dataclass met again (the same object) read once."""
-    if isinstance(value, (str, int, float, bool, type(None))):
+    cls = type(value)
+    if cls in _SIMPLE or isinstance(value, (str, int, float, bool, type(None))):
         return repr(value)
     found = memo.get(id(value))
     if found is not None:
         return found[0]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        kind = type(value).__qualname__
-        parts = [kind] + [(f.name, _value_digest(getattr(value, f.name), memo))
-                          for f in dataclasses.fields(value) if (kind, f.name) not in _PROVENANCE]
+    names = _FIELDS.get(cls)
+    if names is None and dataclasses.is_dataclass(cls):
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls)
+                                     if (cls.__qualname__, f.name) not in _PROVENANCE)
+    if names is not None:
+        parts = [cls.__qualname__] + [(name, _value_digest(getattr(value, name), memo)) for name in names]
     elif isinstance(value, (list, tuple)):
-        parts = [type(value).__name__] + [_value_digest(item, memo) for item in value]
+        parts = [cls.__name__] + [_value_digest(item, memo) for item in value]
     elif isinstance(value, dict):
         parts = ["dict"] + [(_value_digest(k, memo), _value_digest(v, memo)) for k, v in value.items()]
     elif isinstance(value, (set, frozenset)):
         parts = ["set"] + sorted(_value_digest(item, memo) for item in value)
     else:
-        parts = [type(value).__qualname__, repr(value)]
+        parts = [cls.__qualname__, repr(value)]
         if " at 0x" in parts[1]:
             raise _Unstable
     digest = _digest(repr(parts))

@@ -8,6 +8,7 @@ page, so the site works under any sub-path and from a USB stick; folders link to
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import shutil
 from pathlib import Path
@@ -252,7 +253,12 @@ def copy_logo(collection: Collection, collection_root: Path | None, site_dir: Pa
 
 
 def _inside(site_dir: Path, relative: str) -> Path:
-    """`site_dir/relative`, refusing any path that would leave the site folder."""
+    """`site_dir/relative`, refusing any path that would leave the site folder. A relative path
+    with no '..' in it stays inside as written: the only link in a site being built is kyvat's own
+    (the image services folder it shares with the old site, output.share_folder), resolved here."""
+    if relative and not os.path.isabs(relative) and ".." not in relative.split("/") \
+            and not relative.startswith(Urls.image_services()):
+        return Path(os.path.normpath(os.path.join(site_dir, relative)))
     target = (site_dir / relative).resolve()
     if site_dir.resolve() not in target.parents:
         raise KyvatError(N_("refusing to write {path}: it is outside the site folder"),

@@ -44,9 +44,10 @@ from .vietnamese import SPELLING_VARIANTS, make_terms
 # index does not stem.
 INDEX_LANGUAGE = "vi"
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
-# Records an index part holds at most on average: Pagefind indexes 2,000 records in about 2 s with
-# 0.2 GB, and a query fetches a chunk of each part (docs/search.md).
-PART_RECORDS = 2000
+# Records an index part holds at most on average. Each part costs a visitor's query a chunk of
+# every word it asks (about 30 KB gzipped at 10,000 objects) and each edit one Pagefind run over
+# its part's records: a ward of a few thousand objects keeps one index (docs/search.md).
+PART_RECORDS = 4000
 # What a part merged in keeps of Pagefind's output: its entry, its metadata and its index chunks
 # (by suffix); the browser runs the first part's script and WebAssembly for every part.
 _PART_OWN = ("pagefind-entry.json", ".pf_meta", ".pf_index", ".pf_filter")
