@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .i18n import Words, to_scan_title
 from .model import Artifact, Collection, Date, Exhibition, Page, Person, Place, Text
@@ -56,9 +55,9 @@ class SearchDoc:
         return self.year_from // 10 * 10 if self.year_from is not None else None
 
     def checksum(self) -> str:
-        """Changes whenever anything indexed about the document changes."""
-        data = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=str)
-        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+        """Changes whenever anything indexed about the document changes: its fields as the
+        dataclasses print them (strings, numbers, tuples of them and its titles' Text)."""
+        return hashlib.sha256(repr(self).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _join(*parts: str) -> str:
