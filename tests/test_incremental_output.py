@@ -105,10 +105,24 @@ def test_an_edited_title_changes_exactly_the_files_that_show_it(built):
     assert published(out) == published(fresh), "the site a build from nothing makes"
 
 
-def test_an_edit_indexes_again_only_the_search_parts_whose_records_it_changed(built, monkeypatch):
+PERSON = Path("people") / "pham-van-duc.yaml"
+OLD_CIRCUMSTANCE, NEW_CIRCUMSTANCE = "Hy sinh khi giữ Thành cổ.", "Hy sinh khi giữ Thành cổ Quảng Trị."
+
+
+def _texts(out: Path) -> dict[str, str]:
+    """Each search record's text (sitesearch.make_text_json), by its key."""
+    from kyvat.urls import Urls
+
+    return {json.loads(text)["key"]: text for text in (
+        p.read_text(encoding="utf-8") for p in (out / Urls.search_texts()).iterdir())}
+
+
+@pytest.mark.parametrize("edit", ["object title", "person"])
+def test_an_edit_indexes_again_only_the_search_parts_whose_records_it_changed(built, monkeypatch, edit):
     """A large site search index comes in parts (sitesearch.count_parts; two records a part here):
     a part whose records did not change is the old site's, hard-linked with its records' texts;
-    only the parts holding a record that shows the edited title are indexed again."""
+    only the parts holding a record whose text the edit changed are indexed again. A person's
+    record is one of them: an edit of it does not make every part again."""
     from kyvat import sitesearch
     from kyvat.urls import Urls
 
@@ -118,24 +132,28 @@ def test_an_edit_indexes_again_only_the_search_parts_whose_records_it_changed(bu
     first = rebuild(built)
     parts = first.count("search_parts")
     assert parts >= 4 and first.count("search_parts_made") == parts
-    texts = [json.loads(p.read_text(encoding="utf-8")) for p in (out / Urls.search_texts()).iterdir()]
-    showing = {sitesearch.part_of(t["key"], parts)
-               for t in texts if NEW_TITLE in json.dumps(t, ensure_ascii=False)}
-    files = inodes(out / Urls.pagefind())
-    root.joinpath(RECORD).write_text(root.joinpath(RECORD).read_text(encoding="utf-8").replace(NEW_TITLE, OLD_TITLE),
-                                     encoding="utf-8")
+    before, files = _texts(out), inodes(out / Urls.pagefind())
+    record, old, new = (RECORD, NEW_TITLE, OLD_TITLE) if edit == "object title" else (
+        PERSON, OLD_CIRCUMSTANCE, NEW_CIRCUMSTANCE)
+    text = root.joinpath(record).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    root.joinpath(record).write_text(text.replace(old, new), encoding="utf-8")
     report = rebuild(built)
-    assert report.count("search_parts") == parts and report.count("search_parts_made") == len(showing) < parts
+    after = _texts(out)
+    changed = {sitesearch.part_of(key, parts) for key in before.keys() | after.keys()
+               if before.get(key) != after.get(key)}
+    assert changed and report.count("search_parts") == parts
+    assert report.count("search_parts_made") == len(changed) < parts
     now = inodes(out / Urls.pagefind())
     for n in range(parts):
         part = Urls.pagefind_part(n).removeprefix(Urls.pagefind())
         metas = [path for path in now if re.fullmatch(re.escape(part) + r"pagefind\.[^/]+\.pf_meta", path)]
         assert len(metas) == 1, (n, sorted(now))
-        assert (now[metas[0]] == files.get(metas[0])) == (n not in showing), f"part {n}"
+        assert (now[metas[0]] == files.get(metas[0])) == (n not in changed), f"part {n}"
     folder = Urls.search_texts().removeprefix(Urls.pagefind())
     for path in (path for path in now if path.startswith(folder)):
         key = json.loads((out / Urls.pagefind() / path).read_text(encoding="utf-8"))["key"]
-        assert (now[path] == files.get(path)) == (sitesearch.part_of(key, parts) not in showing), f"the text of {key}"
+        assert (now[path] == files.get(path)) == (sitesearch.part_of(key, parts) not in changed), f"the text of {key}"
     fresh = out.parent / "fresh"
     build(root, fresh, cache=out.parent / "fresh-cache", jobs=1, today=TODAY)
     assert published(out / Urls.pagefind()) == published(fresh / Urls.pagefind()), "the index made from nothing"

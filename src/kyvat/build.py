@@ -126,7 +126,7 @@ def _fingerprint(root: Path, stages: tuple[Stage, ...], base_url: str | None, st
     """What a whole build is made from (inputs.py): the collection's files, kyvat's, the options."""
     options = {"base_url": base_url, "strict": strict, "today": (today or dt.date.today()).isoformat(),
                "stages": [f"{s.name}:{type(s).__module__}.{type(s).__qualname__}" for s in stages]}
-    return inputs.make_fingerprint([root], options, steady=(Path(__file__).parent, layout.BUILTIN_TEMPLATES),
+    return inputs.make_fingerprint([root], options, steady=inputs.KYVAT_FILES,
                                    racy=racy)
 
 

@@ -27,6 +27,7 @@ from . import layout
 PREVIOUS = "inputs.previous"  # in a build's values: what the output it replaces was made from (read_record)
 KEYS = "inputs.keys"  # in a build's values: the keys of the files the stages made, by kind (pagekeys.py)
 _SKIPPED = {".git", "__pycache__"}  # folders whose files no build reads
+KYVAT_FILES = (Path(__file__).parent, layout.BUILTIN_TEMPLATES)  # kyvat's own code and templates
 RACY_SECONDS = 3
 
 
@@ -57,6 +58,11 @@ def make_fingerprint(folders: list[Path], options: dict, skipped: tuple[Path, ..
                 else:
                     racy[path] = _read_digest(path).hex()
     return digest.hexdigest()
+
+
+def make_code_fingerprint() -> str:
+    """What kyvat is: its own files (KYVAT_FILES, by path, size and time) and its libraries' versions."""
+    return make_fingerprint([], {}, steady=KYVAT_FILES)
 
 
 def still_same(previous: dict) -> bool:

@@ -31,7 +31,7 @@ def make_code(root: Path) -> str:
     collection's by their bytes (a few small files), so that a key made just after an edit is the
     key made later of the same files."""
     return inputs.make_fingerprint([Path(root)], {}, skipped=(layout.Layout.of(root).objects,),
-                                   steady=(Path(__file__).parent, layout.BUILTIN_TEMPLATES), by_bytes=True)
+                                   steady=inputs.KYVAT_FILES, by_bytes=True)
 
 
 def read_code(values: dict, root: Path) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
-import importlib.metadata
 import json
 import posixpath
 import shutil
@@ -30,7 +29,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import pagekeys
+from . import inputs, pagekeys
 from .errors import N_, KyvatError, make_params
 from .i18n import read_words
 from .model import Collection, Text
@@ -162,7 +161,7 @@ class Earlier:
     site: Path | None
     keys: dict[str, str]  # each part's key, by its folder (Urls.pagefind_part)
     ids: dict[str, str]  # each part's result ids, space-separated, by its folder
-    code: str = ""  # what kyvat and the collection's files are (pagekeys.read_code)
+    code: str = ""  # what kyvat is (inputs.make_code_fingerprint): its code, Pagefind's version
 
 
 @dataclass
@@ -260,12 +259,11 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path, earlier: Earlier | N
         parts[0].append(((_NOTHING, []), make_text_json(_NOTHING)))
     index = SiteIndex(site_dir / Urls.pagefind())
     (site_dir / Urls.search_texts()).mkdir(parents=True)
-    version = importlib.metadata.version("pagefind_bin")
     for n, part in enumerate(parts):
         if not part:
             continue
         name = Urls.pagefind_part(n)
-        key = hashlib.sha256(repr((earlier.code if earlier else "", version, count, n)).encode("utf-8"))
+        key = hashlib.sha256(repr((earlier.code if earlier else "", count, n)).encode("utf-8"))
         for _, text in part:
             key.update(text.encode("utf-8", "surrogateescape"))
         index.keys[name] = key.hexdigest()[:32]
@@ -298,7 +296,7 @@ class SiteSearchStage(Stage):
         earlier = Earlier(context.previous if not context.mount else None,
                           pagekeys.previous_keys(context.values, "search"),
                           pagekeys.previous_keys(context.values, "search-ids"),
-                          pagekeys.read_code(context.values, context.root))
+                          inputs.make_code_fingerprint())
         index = write_site_index(docs, context.path(""), earlier)
         pagekeys.note_keys(context.values, "search", index.keys)
         pagekeys.note_keys(context.values, "search-ids", index.ids)
