@@ -13,6 +13,9 @@ that finds it; Pagefind's own fragments (the folded terms again) are not shipped
 An object's transcription pages are part of its record (one record an object keeps the page list
 and each word's postings small); its JSON lists them, so search.js finds the research index's
 documents: the object's own text, and each page.
+
+Past PART_RECORDS records the index is made in parts, one Pagefind run each, which search.js
+merges in: an edit indexes again only the parts whose records it changed (write_site_index).
 """
 
 from __future__ import annotations
