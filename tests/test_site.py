@@ -520,6 +520,8 @@ def test_a_page_is_written_only_inside_the_site_folder_and_never_through_the_sha
     (staging / "iiif").mkdir(parents=True)
     (staging / Urls.image_services().rstrip("/")).symlink_to(live)
     assert site_module._inside(staging, "objects/A/index.html") == staging / "objects" / "A" / "index.html"
-    for path in ("../x.html", "objects/../../x.html", "/etc/x.html", Urls.image_services() + "x/index.html"):
+    assert site_module._inside(staging, "objects/./B/../A/index.html") == staging / "objects" / "A" / "index.html"
+    for path in ("../x.html", "objects/../../x.html", "/etc/x.html", Urls.image_services() + "x/index.html",
+                 "./" + Urls.image_services() + "x/index.html", "iiif/x/../images/x/index.html", "iiif/images"):
         with pytest.raises(KyvatError, match="outside the site folder"):
             site_module._inside(staging, path)

@@ -8,7 +8,6 @@ page, so the site works under any sub-path and from a USB stick; folders link to
 from __future__ import annotations
 
 import functools
-import os
 import posixpath
 import shutil
 from pathlib import Path
@@ -256,9 +255,10 @@ def _inside(site_dir: Path, relative: str) -> Path:
     """`site_dir/relative`, refusing any path that would leave the site folder. A relative path
     with no '..' in it stays inside as written: the only link in a site being built is kyvat's own
     (the image services folder it shares with the old site, output.share_folder), resolved here."""
-    if relative and not os.path.isabs(relative) and ".." not in relative.split("/") \
-            and not relative.startswith(Urls.image_services()):
-        return Path(os.path.normpath(os.path.join(site_dir, relative)))
+    clean = posixpath.normpath(relative) if relative else ""
+    if clean and clean != ".." and not clean.startswith(("/", "../")) \
+            and not (clean + "/").startswith(Urls.image_services()):
+        return Path(site_dir) / clean
     target = (site_dir / relative).resolve()
     if site_dir.resolve() not in target.parents:
         raise KyvatError(N_("refusing to write {path}: it is outside the site folder"),
