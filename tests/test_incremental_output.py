@@ -159,6 +159,28 @@ def test_an_edit_indexes_again_only_the_search_parts_whose_records_it_changed(bu
     assert published(out / Urls.pagefind()) == published(fresh / Urls.pagefind()), "the index made from nothing"
 
 
+def test_the_site_being_built_holds_no_link_while_the_stages_write_it(built, monkeypatch):
+    """The old site's image services are shared only at the swap (output.share_folder): while the
+    stages run, the staging folder holds no symbolic link, so a page path says where it leads
+    (site._inside follows none)."""
+    from kyvat import site
+
+    write_site, links, seen = site.write_site, [], []
+
+    def spy(collection, site_dir, *args, **kwargs):
+        seen.append(site_dir)
+        links.extend(p for p in Path(site_dir).rglob("*") if p.is_symlink())
+        written = write_site(collection, site_dir, *args, **kwargs)
+        links.extend(p for p in Path(site_dir).rglob("*") if p.is_symlink())
+        return written
+
+    monkeypatch.setattr(site, "write_site", spy)
+    edit_title(built[0])
+    report = rebuild(built)
+    assert report.count("pages") > 0 and len(seen) == 1 and links == []
+    assert not (built[1] / "iiif" / "images").is_symlink()
+
+
 def test_a_build_that_fails_at_the_swap_leaves_the_old_site_as_it_was(built, monkeypatch):
     root, out, cache = built
     before = snapshot(out)

@@ -325,9 +325,8 @@ def _unsafe(path: Path, folder: Path, root: Path, way: str) -> str:
     reason = layout.refused(path, root) if ".." in path.parts else way or layout.refused(path, folder)
     if reason:
         return reason
-    # no link on the way (refused): the path itself says where it leads, unless it holds a '..'
-    resolved = path.resolve() if ".." in path.parts else Path(os.path.normpath(path))
-    if resolved.parent != (folder.resolve() if ".." in folder.parts else Path(os.path.normpath(folder))):
+    resolved = layout.leads_to(path)  # no link on its way (refused)
+    if resolved.parent != layout.leads_to(folder):
         return N_("a path leading outside its scans/ folder")
     if not resolved.is_file():
         return N_("no such file")

@@ -407,13 +407,13 @@ class IIIFStage(Stage):
                                        (o.id for o in context.public.objects)) if old else set()
         kept = {object_id for object_id in same if (old / Urls.inside_iiif(Urls.record(object_id))).is_file()
                 and (old / Urls.inside_iiif(Urls.manifest(object_id))).is_file() == bool(images.of(object_id))}
-        # a person's collection is made of the documents of the objects it lists, in order
-        listed = {f"person/{p.id}": [o.id for o in context.public.objects_of(p.id) if images.of(o.id)]
-                  for p in context.public.people}
+        # a person's collection (by its address) is made of the documents of the objects it lists, in order
+        collections = {Urls.person_collection(p.id): p.id for p in context.public.people}
+        listed = {address: [o.id for o in context.public.objects_of(pid) if images.of(o.id)]
+                  for address, pid in collections.items()}
         keys.update(pagekeys.make_group_keys(keys, listed))
         same = pagekeys.find_unchanged(keys, pagekeys.previous_keys(context.values, "documents"), listed) if old else ()
-        people = {group.removeprefix("person/") for group in same}
-        people = {pid for pid in people if (old / Urls.inside_iiif(Urls.person_collection(pid))).is_file()}
+        people = {collections[address] for address in same if (old / Urls.inside_iiif(address)).is_file()}
         written = write_documents(make_documents(context.public, images, context.words, kept, people), folder)
         for document in [*(d for i in sorted(kept) for d in (Urls.record(i), Urls.manifest(i))),
                          *map(Urls.person_collection, sorted(people))]:  # made of the same: the old site's files

@@ -168,11 +168,16 @@ def refused(path: Path, root: Path) -> str:
         here = here / part
         if here.is_symlink():
             return N_("a symbolic link (kyvat follows no link: one could lead to any file on the computer)")
-    # With no '..' in it, a path below `root` none of whose parts is a link stays inside: resolving
-    # it (a system call a part, thousands of scans a build) would tell nothing more.
-    if ".." in Path(path).parts and root.resolve() not in Path(path).resolve().parents:
+    if ".." in Path(path).parts and root.resolve() not in leads_to(path).parents:  # else: as it says
         return N_("a path leading outside the collection")
     return ""
+
+
+def leads_to(path: Path) -> Path:
+    """Where a path with no link on its way (`refused`) leads: where it says, unless it holds a '..'
+    (resolved then). Resolving the others (a system call a part, thousands of scans a build) would
+    tell nothing more."""
+    return Path(path).resolve() if ".." in Path(path).parts else Path(os.path.normpath(path))
 
 
 # -- absolute paths under a collection root ------------------------------------------------------

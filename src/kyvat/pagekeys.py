@@ -65,7 +65,7 @@ def make_object_keys(collection, images, shared: str, memo: dict | None = None) 
 
 
 def make_group_keys(keys: dict[str, str], groups: dict[str, list[str]]) -> dict[str, str]:
-    """The key of each document that lists others (a person's IIIF collection, by "person/ID": its
+    """The key of each document that lists others (a person's IIIF collection, by its address: its
     objects' ids in order), made of their keys (`keys`, as make_object_keys gives them)."""
     return {_digest(group): _digest(repr((group, [keys.get(_digest(item)) for item in items])))
             for group, items in groups.items() if items}

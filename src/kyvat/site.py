@@ -252,18 +252,14 @@ def copy_logo(collection: Collection, collection_root: Path | None, site_dir: Pa
 
 
 def _inside(site_dir: Path, relative: str) -> Path:
-    """`site_dir/relative`, refusing any path that would leave the site folder. A relative path
-    with no '..' in it stays inside as written: the only link in a site being built is kyvat's own
-    (the image services folder it shares with the old site, output.share_folder), resolved here."""
-    clean = posixpath.normpath(relative) if relative else ""
-    if clean and clean != ".." and not clean.startswith(("/", "../")) \
-            and not (clean + "/").startswith(Urls.image_services()):
-        return Path(site_dir) / clean
-    target = (site_dir / relative).resolve()
-    if site_dir.resolve() not in target.parents:
+    """`site_dir/relative`, refusing any path that would leave the site folder (Urls.clean). The
+    folder being built holds no link (the old site's image services are shared only at the swap,
+    output.share_folder): the path says where it leads, with no system call a page."""
+    clean = Urls.clean(relative)
+    if not clean:
         raise KyvatError(N_("refusing to write {path}: it is outside the site folder"),
                          params=make_params(path=repr(relative)))  # repr: a curator's path, quoted as Python does
-    return target
+    return Path(site_dir) / clean
 
 
 def _write(site_dir: Path, relative: str, text: str) -> None:

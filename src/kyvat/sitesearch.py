@@ -24,7 +24,6 @@ import gzip
 import hashlib
 import html
 import json
-import posixpath
 import shutil
 import subprocess
 import sys
@@ -172,21 +171,22 @@ class SiteIndex:
     """What write_site_index wrote: the index's folder, and each part's key and result ids."""
 
     path: Path
+    records: int = 0  # Pagefind records (make_records), the empty site's placeholder not counted
     keys: dict[str, str] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)
     made: int = 0  # parts indexed (the others were the old site's)
 
 
-def _part_files(folder: Path, n: int, count: int) -> list[Path]:
-    """The files of part `n` in its folder: for part 0, those not the texts, the analysis or the
-    folders of the other parts, which share its folder."""
-    skipped = {Urls.search_texts(), Urls.search_analysis()} | {Urls.pagefind_part(k) for k in range(1, count)}
+def _part_files(site_dir: Path, n: int, count: int) -> list[Path]:
+    """The files of part `n` (of `count`) in the site at `site_dir`: for part 0, those of its folder
+    but the texts, the analysis and the other parts' folders, which are in it."""
+    folder = site_dir / Urls.pagefind_part(n)
+    skipped = {site_dir / Urls.search_texts(), site_dir / Urls.search_analysis(),
+               *(site_dir / Urls.pagefind_part(k) for k in range(1, count) if n == 0)}
     found = []
     for entry in folder.iterdir() if folder.is_dir() else ():
-        site_path = Urls.pagefind() + entry.name + ("/" if entry.is_dir() else "")
-        if n == 0 and site_path in skipped:
-            continue
-        found += [p for p in entry.rglob("*") if p.is_file()] if entry.is_dir() else [entry]
+        if entry not in skipped:
+            found += [p for p in entry.rglob("*") if p.is_file()] if entry.is_dir() else [entry]
     return found
 
 
@@ -196,7 +196,7 @@ def _reuse(earlier: Earlier, name: str, n: int, count: int, site_dir: Path) -> l
     if earlier.site is None or not ids:
         return None
     old, new = earlier.site / name, site_dir / name
-    sources = [(p, new / p.relative_to(old)) for p in _part_files(old, n, count)]
+    sources = [(p, new / p.relative_to(old)) for p in _part_files(earlier.site, n, count)]
     sources += [(earlier.site / Urls.search_text(i), site_dir / Urls.search_text(i)) for i in ids]
     linked = []
     for source, target in sources:
@@ -238,7 +238,7 @@ def _index_part(part: list[tuple[tuple[SearchDoc, list[SearchDoc]], str]], n: in
         raise KyvatError(N_("Pagefind left out {count} records, e.g. {url}"),
                          params=make_params(count=len(by_url), url=next(iter(by_url))))
     shutil.rmtree(out / "fragment")  # search.js reads the texts instead: the same terms, not shipped twice
-    for path in _part_files(out, n, 0) if n else ():
+    for path in _part_files(site_dir, n, 0) if n else ():
         if not path.name.endswith(_PART_OWN):
             path.unlink()
     return ids
@@ -253,14 +253,15 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path, earlier: Earlier | N
     changed, and Pagefind's memory is that of one part. A part whose key (its records' texts, the
     number of parts, kyvat and Pagefind) is the one `earlier` made it with is that part, linked."""
     site_dir = Path(site_dir)
-    records = make_records(docs) or [(_NOTHING, [])]
+    records = make_records(docs)
+    index = SiteIndex(site_dir / Urls.pagefind(), records=len(records))
+    records = records or [(_NOTHING, [])]
     count = count_parts(len(records), most)
     parts: list[list] = [[] for _ in range(count)]
     for doc, pages in records:
         parts[part_of(doc.key, count)].append(((doc, pages), make_text_json(doc, pages)))
     if not parts[0]:  # the part the browser loads first holds a record, the empty site's if need be
         parts[0].append(((_NOTHING, []), make_text_json(_NOTHING)))
-    index = SiteIndex(site_dir / Urls.pagefind())
     (site_dir / Urls.search_texts()).mkdir(parents=True)
     for n, part in enumerate(parts):
         if not part:
@@ -276,8 +277,7 @@ def write_site_index(docs: list[SearchDoc], site_dir: Path, earlier: Earlier | N
             ids = _index_part(part, n, site_dir)
             index.made += 1
         index.ids[name] = " ".join(ids)
-    here = posixpath.dirname(Urls.search_analysis())
-    merged = [posixpath.relpath(name, here) + "/" for name in index.keys if name != Urls.pagefind()]
+    merged = [Urls.merged_part(n) for n, part in enumerate(parts) if n and part]
     analysis = json.dumps(make_analysis(merged), ensure_ascii=False, sort_keys=True) + "\n"
     (site_dir / Urls.search_analysis()).write_text(analysis, encoding="utf-8")
     return index
@@ -303,7 +303,7 @@ class SiteSearchStage(Stage):
         index = write_site_index(docs, context.path(""), earlier)
         pagekeys.note_keys(context.values, "search", index.keys)
         pagekeys.note_keys(context.values, "search-ids", index.ids)
-        return StageReport(self.name, counts={"search_records": len(make_records(docs)), "search_parts": len(index.keys),
+        return StageReport(self.name, counts={"search_records": index.records, "search_parts": len(index.keys),
                                               "search_parts_made": index.made})
 
 

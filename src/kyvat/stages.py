@@ -8,7 +8,6 @@ lists them in order. A new output is one module with a Stage plus one line in th
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
 import time
 from dataclasses import dataclass, field
@@ -163,8 +162,8 @@ class BuildContext:
         quoted = make_params(path=repr(site_path))  # repr: any path, quoted as Python does
         if self.staging is None:
             raise KyvatError(N_("refusing to write {path}: no stage of this build declares an output"), params=quoted)
-        clean = posixpath.normpath(site_path.strip("/")) if site_path.strip("/") else ""
-        if clean.startswith("..") or posixpath.isabs(clean):
+        clean = Urls.clean(site_path.strip("/"))
+        if clean is None:
             raise KyvatError(N_("refusing to write {path}: it leaves the site folder"), params=quoted)
         inner = Urls.inside(clean, self.mount)
         if inner is None:

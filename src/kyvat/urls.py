@@ -187,6 +187,15 @@ class Urls:
         return path + INDEX_FILE if path == "" or path.endswith("/") else path
 
     @staticmethod
+    def clean(path: str) -> str | None:
+        """A site path normalised (`a/./b/../c` → `a/c`; "" for the site itself), or None when it is
+        absolute or leaves the site with '..'."""
+        clean = posixpath.normpath(path) if path else "."
+        if posixpath.isabs(clean) or clean == ".." or clean.startswith("../"):
+            return None
+        return "" if clean == "." else clean
+
+    @staticmethod
     def page_of(path: str) -> str:
         """The page a site path is on, without its `#` part: `objects/X/#p2` → `objects/X/`."""
         return path.split("#", 1)[0]
@@ -244,6 +253,12 @@ class Urls:
         """The folder of part `n` of the site's search index: the search folder itself for part 0
         (the index the script loads first), a folder in it for each part merged in."""
         return PAGEFIND + (PAGEFIND_PART.format(n=n) if n else "")
+
+    @staticmethod
+    def merged_part(n: int) -> str:
+        """Part `n`'s folder as the analysis file lists it for search.js: relative to that file,
+        which is in the search folder (search_analysis)."""
+        return PAGEFIND_PART.format(n=n)
 
     @staticmethod
     def pagefind_script() -> str:
